@@ -1,0 +1,87 @@
+"""Cut pages into chunks that keep each section's heading with its text."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .config import ChunkingSettings
+from .schema import Chunk, Page
+from .text import detect_language
+
+_MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
+_NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(\.\d{1,2})*\.?|[IVXⅠ-Ⅻ]+\.|[가-하]\.|[①-⑳]|제\s?\d+\s?[장절조])\s+\S")
+_SENTENCE_FINAL = re.compile(r"[.!?。:;,)\]]$|[다요음함됨]\.?$")
+_PAGE_FOOTER = re.compile(r"^\s*(-\s*\d+\s*-|\d+\s*/\s*\d+|page \d+|\d+)\s*$", re.IGNORECASE)
+
+
+@dataclass
+class _Section:
+    heading: str
+    page: int | None
+    lines: list[str] = field(default_factory=list)
+
+
+def heading_of(line: str, next_line: str | None) -> str | None:
+    """Return the heading text if the line is a heading (Markdown '#', numbered, or a short title line)."""
+    match = _MD_HEADING.match(line)
+    if match:
+        return match.group(1).strip()
+    stripped = line.strip()
+    if not stripped or len(stripped) > 60 or next_line is None or _SENTENCE_FINAL.search(stripped):
+        return None
+    if _NUMBERED_HEADING.match(stripped) or len(next_line.strip()) > len(stripped):
+        return stripped.lstrip("■□●○◆◇▶ ")
+    return None
+
+
+def _sections(pages: Iterable[Page]) -> list[_Section]:
+    sections: list[_Section] = []
+    heading = ""
+    for page in pages:
+        lines = [ln for ln in page.text.splitlines() if not _PAGE_FOOTER.match(ln)]
+        current = _Section(heading, page.page)
+        sections.append(current)
+        for i, line in enumerate(lines):
+            following = next((ln for ln in lines[i + 1:] if ln.strip()), None)
+            found = heading_of(line, following)
+            if found is not None:
+                heading = found
+                current = _Section(heading, page.page)
+                sections.append(current)
+            else:
+                current.lines.append(line)
+    return [s for s in sections if "".join(s.lines).strip()]
+
+
+def chunk_pages(pages: list[Page], settings: ChunkingSettings) -> list[Chunk]:
+    """Split a document's pages into chunks; each chunk starts with its section heading and keeps its page."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    if not pages:
+        return []
+    splitter = RecursiveCharacterTextSplitter(
+        chunk_size=settings.chunk_size,
+        chunk_overlap=settings.chunk_overlap,
+        separators=["\n\n", "\n", ". ", "다. ", "? ", " ", ""],
+        keep_separator="end",
+    )
+    first = pages[0]
+    chunks: list[Chunk] = []
+    for section in _sections(pages):
+        body = "\n".join(section.lines).strip()
+        for piece in splitter.split_text(body):
+            text = f"{section.heading}\n{piece.strip()}" if section.heading else piece.strip()
+            chunks.append(
+                Chunk(
+                    text=text,
+                    source=first.source,
+                    page=section.page,
+                    heading=section.heading,
+                    title=first.title,
+                    language=detect_language(piece),
+                    position=len(chunks),
+                )
+            )
+    return chunks

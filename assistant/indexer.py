@@ -1,0 +1,65 @@
+"""Bring files into the index: read, chunk, tokenise and store each one, skipping files that did not change."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+from .chunking import chunk_pages
+from .config import Settings
+from .ingest import IngestError, find_files, load_file
+from .schema import FileFailure, IngestReport
+from .store import ChunkStore
+from .tokens import Tokenizer
+
+# Called after each file with (files done, files in all, the file just done).
+Progress = Callable[[int, int, Path], None]
+
+
+def document_hash(data: bytes, settings: Settings) -> str:
+    """Fingerprint of a file's bytes and of the chunking that cut it, so either change re-indexes the file."""
+    digest = hashlib.sha256(data)
+    digest.update(settings.chunking.model_dump_json().encode())
+    return digest.hexdigest()
+
+
+def index_files(
+    paths: Iterable[Path],
+    store: ChunkStore,
+    tokenizer: Tokenizer,
+    settings: Settings,
+    progress: Progress | None = None,
+) -> IngestReport:
+    """Index every supported file under the paths; a failing file is reported and the others go on."""
+    report = IngestReport()
+    known = store.fingerprints()
+    files = find_files(list(paths))
+    for done, path in enumerate(files, start=1):
+        try:
+            _index_one(path, store, tokenizer, settings, known, report)
+        except IngestError as exc:
+            report.failures.append(FileFailure(str(path), str(exc)))
+        except Exception as exc:  # an unexpected fault in one file must not stop the batch or hide its name
+            report.failures.append(FileFailure(str(path), f"unexpected error: {exc.__class__.__name__}: {exc}"))
+        if progress:
+            progress(done, len(files), path)
+    return report
+
+
+def _index_one(
+    path: Path, store: ChunkStore, tokenizer: Tokenizer, settings: Settings, known: dict[str, str], report: IngestReport
+) -> None:
+    data = path.read_bytes() if path.is_file() else b""
+    doc_hash = document_hash(data, settings)
+    if known.get(path.name) == doc_hash:
+        report.unchanged.append(str(path))
+        return
+    pages = load_file(path, settings.ingest)
+    chunks = chunk_pages(pages, settings.chunking)
+    if not chunks:
+        raise IngestError("no text could be extracted")
+    store.replace_document(path.name, doc_hash, chunks, tokenizer.batch(c.text for c in chunks))
+    report.indexed.append(str(path))
+    report.pages += len(pages)
+    report.chunks += len(chunks)

@@ -1,0 +1,158 @@
+"""Read supported files into pages of clean text, or say plainly why a file cannot be read."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .config import IngestSettings
+from .schema import Page
+from .text import clean
+
+SUPPORTED_SUFFIXES = (".pdf", ".md", ".markdown", ".txt")
+# Characters that appear when a PDF's font encoding was decoded wrongly: private use area, replacement char.
+_GARBAGE = re.compile(r"[\ue000-\uf8ff\ufffd\ud800-\udfff]")
+_TEXT_ENCODINGS = ("utf-8-sig", "cp949")
+
+
+class IngestError(Exception):
+    """A file that cannot be indexed; the message says why in words a user can act on."""
+
+
+def find_files(paths: Iterable[Path]) -> list[Path]:
+    """Expand folders into the supported files below them (sorted); plain files are kept as given."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def load_file(path: Path, limits: IngestSettings) -> list[Page]:
+    """Read one file into pages; raise IngestError when it is missing, too large, empty, damaged or unreadable."""
+    if not path.is_file():
+        raise IngestError("file not found")
+    suffix = path.suffix.lower()
+    if suffix not in SUPPORTED_SUFFIXES:
+        raise IngestError(f"unsupported file type '{suffix or path.name}'; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+    size = path.stat().st_size
+    if size == 0:
+        raise IngestError("the file is empty")
+    if size > limits.max_file_mb * 1024 * 1024:
+        raise IngestError(f"the file is {size / 1048576:.1f} MB; the limit is {limits.max_file_mb:g} MB")
+    data = path.read_bytes()
+    pages = _read_pdf(path, data, limits) if suffix == ".pdf" else _read_text(path, data)
+    if not any(p.text.strip() for p in pages):
+        raise IngestError("no text could be extracted (a scanned PDF needs OCR first)")
+    return pages
+
+
+def _read_text(path: Path, data: bytes) -> list[Page]:
+    if data.startswith(b"%PDF"):
+        raise IngestError(f"the file is a PDF but is named '{path.name}'; rename it to .pdf")
+    if b"\x00" in data[:4096]:
+        raise IngestError("the file is binary, not text")
+    for encoding in _TEXT_ENCODINGS:
+        try:
+            text = clean(data.decode(encoding))
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise IngestError("the text is neither UTF-8 nor CP949/EUC-KR")
+    return [Page(source=path.name, page=None, text=text, title=_first_line_title(text, path))]
+
+
+def _first_line_title(text: str, path: Path) -> str:
+    for line in text.splitlines():
+        line = line.strip().lstrip("#").strip()
+        if line:
+            return line[:120]
+    return path.stem
+
+
+@contextmanager
+def _pypdf_warnings() -> Iterator[list[str]]:
+    """Collect what pypdf logs while reading, so undecodable fonts are noticed instead of indexed as nonsense."""
+    messages: list[str] = []
+
+    class _Collect(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            messages.append(record.getMessage())
+
+    logger = logging.getLogger("pypdf")
+    handler = _Collect(level=logging.WARNING)
+    logger.addHandler(handler)
+    try:
+        yield messages
+    finally:
+        logger.removeHandler(handler)
+
+
+def _read_pdf(path: Path, data: bytes, limits: IngestSettings) -> list[Page]:
+    from io import BytesIO
+
+    from pypdf import PdfReader
+    from pypdf.errors import PdfReadError
+
+    if not data.lstrip()[:1024].startswith(b"%PDF"):
+        raise IngestError("the file is named .pdf but is not a PDF")
+    try:
+        reader = PdfReader(BytesIO(data))
+        if reader.is_encrypted and not reader.decrypt(""):
+            raise IngestError("the PDF is password-protected; remove the password and upload it again")
+        count = len(reader.pages)
+    except IngestError:
+        raise
+    except (PdfReadError, ValueError, KeyError, TypeError, OSError) as exc:
+        raise IngestError(f"the PDF is damaged and cannot be read ({exc.__class__.__name__}: {exc})") from exc
+    except Exception as exc:  # pypdf raises many internal types on broken files; none may stop a batch
+        raise IngestError(f"the PDF could not be parsed ({exc.__class__.__name__}: {exc})") from exc
+    if count > limits.max_pages:
+        raise IngestError(f"the PDF has {count} pages; the limit is {limits.max_pages}")
+    title = _pdf_title(reader) or path.stem
+    pages, garbled = [], []
+    for number, page in enumerate(reader.pages, start=1):
+        with _pypdf_warnings() as warnings:
+            try:
+                raw = page.extract_text() or ""
+            except Exception as exc:  # one broken page must not hide the others' reason
+                raise IngestError(f"page {number} could not be read ({exc.__class__.__name__})") from exc
+        if _is_garbled(raw, warnings):
+            garbled.append(number)
+            continue
+        pages.append(Page(source=path.name, page=number, text=clean(raw), title=title))
+    if garbled:
+        raise IngestError(
+            f"the text of page(s) {', '.join(map(str, garbled))} uses a font encoding that cannot be decoded "
+            "(e.g. KSC-EUC-H without Unicode mapping); export the PDF again with embedded Unicode fonts"
+        )
+    if pages and title == path.stem:
+        title = _first_line_title(pages[0].text, path)
+        pages = [Page(p.source, p.page, p.text, title) for p in pages]
+    return pages
+
+
+def _pdf_title(reader) -> str:
+    try:
+        title = (reader.metadata or {}).get("/Title")
+    except Exception:  # broken metadata is not worth failing the file
+        return ""
+    title = clean(str(title)).strip() if title else ""
+    # PDF writers fill in placeholders such as 'untitled' when the author set no title.
+    return "" if title.lower() in {"untitled", "(anonymous)", "anonymous"} else title
+
+
+def _is_garbled(text: str, warnings: list[str]) -> bool:
+    if any("encoding" in w.lower() and "not implemented" in w.lower() for w in warnings):
+        return True
+    visible = [c for c in text if not c.isspace()]
+    return bool(visible) and len(_GARBAGE.findall(text)) / len(visible) > 0.02

@@ -1,0 +1,86 @@
+"""Small typed records that flow between the pipeline stages."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+
+@dataclass(frozen=True)
+class Page:
+    """The text of one page (PDF) or of a whole text file (page is None)."""
+
+    source: str
+    page: int | None
+    text: str
+    title: str
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """A piece of a document small enough to retrieve and quote, with where it came from."""
+
+    text: str
+    source: str
+    page: int | None
+    heading: str
+    title: str
+    language: str
+    position: int
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk with its fused score and the similarity of its embedding to the query."""
+
+    chunk: Chunk
+    score: float
+    dense_similarity: float
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A numbered source under an answer: the document, page and quoted passage."""
+
+    number: int
+    source: str
+    page: int | None
+    snippet: str
+    score: float
+    heading: str = ""
+
+    def to_dict(self) -> dict:
+        return {"source": self.source, "page": self.page, "snippet": self.snippet, "score": round(self.score, 4)}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the assistant says to a question, with its citations; abstained when the documents do not answer."""
+
+    question: str
+    text: str
+    language: str
+    abstained: bool
+    citations: list[Citation] = field(default_factory=list)
+    evidence: float = 0.0
+
+
+@dataclass(frozen=True)
+class FileFailure:
+    """A file that could not be indexed, and why, in words a user can act on."""
+
+    path: str
+    reason: str
+
+
+@dataclass
+class IngestReport:
+    """What one ingest run did."""
+
+    indexed: list[str] = field(default_factory=list)
+    unchanged: list[str] = field(default_factory=list)
+    pages: int = 0
+    chunks: int = 0
+    failures: list[FileFailure] = field(default_factory=list)
+
+    def to_dict(self) -> dict:
+        return asdict(self)

@@ -1,0 +1,89 @@
+"""The assistant as one service object: what the CLI and the web UI are given, and all they call."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from .answer import make_generator
+from .config import Settings
+from .embeddings import make_embeddings
+from .indexer import Progress, index_files
+from .retrieval import HybridRetriever
+from .schema import Answer, Hit, IngestReport
+from .store import ChunkStore
+from .text import clean, detect_language
+from .tokens import Tokenizer
+
+
+class QuestionError(ValueError):
+    """A question that cannot be asked as given (empty, too long); the message is shown to the user."""
+
+
+@dataclass(frozen=True)
+class Retrieved:
+    """Event: the passages found for the question, before the answer is written."""
+
+    hits: list[Hit]
+
+
+@dataclass(frozen=True)
+class Answered:
+    """Event: the final answer."""
+
+    answer: Answer
+
+
+Event = Retrieved | Answered
+
+
+class AssistantService:
+    """Indexes documents and answers questions over them; builds its parts from one Settings."""
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._tokenizer = Tokenizer()
+        self._embeddings = make_embeddings(settings.embeddings)
+        self._store = ChunkStore(settings.store, settings.index_dir, self._embeddings)
+        self._retriever = HybridRetriever(self._store, self._tokenizer, settings.retrieval)
+        self._generator = make_generator(settings.answer, self._embeddings, self._tokenizer)
+
+    def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
+        """Index files and folders; changed files replace their old chunks, unchanged ones are skipped."""
+        report = index_files(paths, self._store, self._tokenizer, self.settings, progress)
+        if report.indexed:
+            self._retriever.refresh()
+        return report
+
+    def document_count(self) -> int:
+        """How many documents are completely indexed."""
+        return len({chunk.source for chunk in self._retriever.chunks})
+
+    def stream(self, question: str) -> Iterator[Event]:
+        """Answer a question step by step: first the passages found, then the answer."""
+        question = self._validated(question)
+        hits = self._retriever.search(question)
+        yield Retrieved(hits)
+        if not hits:
+            yield Answered(self._generator.abstain(question, detect_language(question)))
+            return
+        yield Answered(self._generator.generate(question, hits))
+
+    def ask(self, question: str) -> Answer:
+        """Answer a question in one call."""
+        answer = None
+        for event in self.stream(question):
+            if isinstance(event, Answered):
+                answer = event.answer
+        assert answer is not None  # stream always ends with Answered
+        return answer
+
+    def _validated(self, question: str) -> str:
+        question = " ".join(clean(question or "").split())
+        if not question:
+            raise QuestionError("질문을 입력해 주세요. / Please type a question.")
+        limit = self.settings.answer.max_question_chars
+        if len(question) > limit:
+            raise QuestionError(f"질문이 너무 깁니다({len(question)}자, 최대 {limit}자). / The question is too long ({len(question)} characters; at most {limit}).")
+        return question

@@ -1,0 +1,151 @@
+"""Chunks and their vectors in Chroma (on disk or on a server), replaced one whole document at a time."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from langchain_core.embeddings import Embeddings
+
+from .config import StoreSettings
+from .schema import Chunk
+
+_BATCH = 1000
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """The complete documents of the index at one moment: chunks, their search tokens, and version by source."""
+
+    chunks: list[Chunk]
+    tokens: list[list[str]]
+    versions: dict[str, str]
+
+
+def _client(settings: StoreSettings, index_dir: Path):
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    chroma_settings = ChromaSettings(anonymized_telemetry=False)
+    if settings.kind == "chroma-http":
+        return chromadb.HttpClient(host=settings.host, port=settings.port, settings=chroma_settings)
+    index_dir.mkdir(parents=True, exist_ok=True)
+    return chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
+
+
+def _metadata(chunk: Chunk, doc_hash: str, n_chunks: int, tokens: list[str]) -> dict:
+    meta = {
+        "source": chunk.source,
+        "heading": chunk.heading,
+        "title": chunk.title,
+        "language": chunk.language,
+        "position": chunk.position,
+        "doc_hash": doc_hash,
+        "n_chunks": n_chunks,
+        "tokens": " ".join(tokens),
+    }
+    if chunk.page is not None:
+        meta["page"] = chunk.page
+    return meta
+
+
+def _chunk(text: str, meta: dict) -> Chunk:
+    return Chunk(
+        text=text,
+        source=meta["source"],
+        page=meta.get("page"),
+        heading=meta.get("heading", ""),
+        title=meta.get("title", ""),
+        language=meta.get("language", ""),
+        position=meta.get("position", 0),
+    )
+
+
+class ChunkStore:
+    """The index: one Chroma collection of chunks, with each document's version recorded on its chunks.
+
+    A document's chunks are written under its content hash before the previous version's are deleted, and
+    readers only see versions whose chunk count is complete, so an interrupted write never shows half a document.
+    """
+
+    def __init__(self, settings: StoreSettings, index_dir: Path, embeddings: Embeddings) -> None:
+        from langchain_chroma import Chroma
+
+        self._vectors = Chroma(
+            client=_client(settings, index_dir),
+            collection_name=settings.collection,
+            embedding_function=embeddings,
+            collection_configuration={"hnsw": {"space": "cosine"}},
+        )
+
+    def _all(self, where: dict | None = None, documents: bool = True) -> tuple[list[str], list[str], list[dict]]:
+        include = ["metadatas", "documents"] if documents else ["metadatas"]
+        ids: list[str] = []
+        texts: list[str] = []
+        metas: list[dict] = []
+        offset = 0
+        while True:
+            page = self._vectors.get(where=where, include=include, limit=_BATCH, offset=offset)
+            ids += page["ids"]
+            metas += page["metadatas"]
+            texts += page["documents"] if documents else [""] * len(page["ids"])
+            if len(page["ids"]) < _BATCH:
+                return ids, texts, metas
+            offset += _BATCH
+
+    @staticmethod
+    def _complete_versions(metas: list[dict]) -> dict[str, str]:
+        counts: dict[tuple[str, str], int] = defaultdict(int)
+        expected: dict[tuple[str, str], int] = {}
+        for meta in metas:
+            key = (meta["source"], meta["doc_hash"])
+            counts[key] += 1
+            expected[key] = meta["n_chunks"]
+        return {source: doc_hash for (source, doc_hash), n in counts.items() if n == expected[(source, doc_hash)]}
+
+    def fingerprints(self) -> dict[str, str]:
+        """Content hash of every completely indexed document, by source name."""
+        return self._complete_versions(self._all(documents=False)[2])
+
+    def replace_document(self, source: str, doc_hash: str, chunks: list[Chunk], tokens: list[list[str]]) -> None:
+        """Write a document's chunks (embedding them), then delete any other version of the same source."""
+        ids = [f"{doc_hash[:16]}-{c.position}" for c in chunks]
+        metas = [_metadata(c, doc_hash, len(chunks), t) for c, t in zip(chunks, tokens)]
+        for start in range(0, len(chunks), _BATCH):
+            end = start + _BATCH
+            self._vectors.add_texts([c.text for c in chunks[start:end]], metadatas=metas[start:end], ids=ids[start:end])
+        self._delete_where(source, keep=doc_hash)
+
+    def remove_document(self, source: str) -> None:
+        """Delete every chunk of a source."""
+        self._delete_where(source, keep=None)
+
+    def _delete_where(self, source: str, keep: str | None) -> None:
+        ids, _, metas = self._all(where={"source": source}, documents=False)
+        stale = [i for i, m in zip(ids, metas) if m["doc_hash"] != keep]
+        for start in range(0, len(stale), _BATCH):
+            self._vectors.delete(ids=stale[start : start + _BATCH])
+
+    def snapshot(self) -> Snapshot:
+        """Every chunk of every complete document with its search tokens, in document order."""
+        _, texts, metas = self._all()
+        versions = self._complete_versions(metas)
+        rows = sorted(
+            (
+                (_chunk(text, meta), meta["tokens"].split())
+                for text, meta in zip(texts, metas)
+                if versions.get(meta["source"]) == meta["doc_hash"]
+            ),
+            key=lambda row: (row[0].source, row[0].position),
+        )
+        return Snapshot([c for c, _ in rows], [t for _, t in rows], versions)
+
+    def dense_search(self, query: str, k: int, versions: dict[str, str]) -> list[tuple[Chunk, float]]:
+        """The k chunks nearest the query by embedding, with cosine similarity, from the given document versions."""
+        found = self._vectors.similarity_search_with_score(query, k=k)
+        return [
+            (_chunk(doc.page_content, doc.metadata), 1.0 - distance)
+            for doc, distance in found
+            if versions.get(doc.metadata["source"]) == doc.metadata["doc_hash"]
+        ]

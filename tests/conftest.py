@@ -1,0 +1,82 @@
+"""Shared fixtures: settings over a temporary index, real Korean PDFs, and a service over a small corpus."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.service import AssistantService
+
+AI_FACTORY_MD = """# AI 팩토리 확산 계획
+
+## 목표
+산업통상자원부는 2030년까지 AI 팩토리를 500개로 늘릴 계획이다.
+M.AX 얼라이언스에는 1,000개가 넘는 기업과 기관이 참여한다.
+
+## 협력 모델
+정부는 대·중소기업 협력형 AI 선도모델 15개를 만든다.
+"""
+
+DX_FUND_EN = """# Industrial DX Fund
+
+## Size
+The industrial digital innovation fund is worth 400 billion won and supports DX investment in small and medium-sized companies.
+
+## Period
+The fund is created and operated until 2024.
+"""
+
+
+def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
+    """Write a real PDF with Korean text (reportlab's built-in CID font, no font file needed)."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(UnicodeCIDFont("HYSMyeongJo-Medium"))
+    pdf = canvas.Canvas(str(path))
+    if title:
+        pdf.setTitle(title)
+    for lines in pages:
+        pdf.setFont("HYSMyeongJo-Medium", 11)
+        y = 800
+        for line in lines:
+            pdf.drawString(50, y, line)
+            y -= 18
+        pdf.showPage()
+    pdf.save()
+    return path
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(index_dir=tmp_path / "index")
+
+
+@pytest.fixture
+def docs(tmp_path: Path) -> Path:
+    """A small mixed corpus: Korean Markdown, English Markdown, a two-page Korean PDF."""
+    folder = tmp_path / "docs"
+    folder.mkdir()
+    (folder / "ai_factory_ko.md").write_text(AI_FACTORY_MD, encoding="utf-8")
+    (folder / "dx_fund_en.md").write_text(DX_FUND_EN, encoding="utf-8")
+    write_pdf(
+        folder / "smart_factory_ko.pdf",
+        [
+            ["스마트공장 보급 사업", "정부와 민간은 1조 원을 모아 2020년까지 스마트공장 1만 개를 보급하기로 했다."],
+            ["규제자유특구", "규제자유특구는 2019년에 처음 지정되었다."],
+        ],
+        title="스마트공장과 규제자유특구",
+    )
+    return folder
+
+
+@pytest.fixture
+def service(settings: Settings, docs: Path) -> AssistantService:
+    """A real service (bundled USE model, Chroma on disk) over the small corpus."""
+    service = AssistantService(settings)
+    report = service.ingest([docs])
+    assert not report.failures, report.failures
+    return service

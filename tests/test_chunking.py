@@ -1,0 +1,35 @@
+from assistant.chunking import chunk_pages, heading_of
+from assistant.config import ChunkingSettings
+from assistant.schema import Page
+
+
+def test_markdown_headings_stay_with_their_text():
+    text = "# 계획\n\n## 목표\n2030년까지 AI 팩토리 500개.\n\n## 협력\nAI 선도모델 15개."
+    chunks = chunk_pages([Page("plan.md", None, text, "계획")], ChunkingSettings())
+    assert [(c.heading, c.text) for c in chunks] == [("목표", "목표\n2030년까지 AI 팩토리 500개."), ("협력", "협력\nAI 선도모델 15개.")]
+    assert all(c.source == "plan.md" and c.title == "계획" and c.language == "ko" for c in chunks)
+    assert [c.position for c in chunks] == [0, 1]
+
+
+def test_pdf_heading_carries_over_to_the_next_page():
+    pages = [
+        Page("p.pdf", 1, "1. 지원 내용\n기업당 지원 금액은 공고문에 따른다.", "t"),
+        Page("p.pdf", 2, "이어지는 설명 문장이 여기에 있다.\n- 2 -", "t"),
+    ]
+    chunks = chunk_pages(pages, ChunkingSettings())
+    assert [(c.page, c.heading) for c in chunks] == [(1, "1. 지원 내용"), (2, "1. 지원 내용")]
+    assert "- 2 -" not in chunks[1].text
+
+
+def test_long_sections_are_split_and_each_piece_keeps_the_heading():
+    body = " ".join(f"문장 번호 {i}은 스마트공장 지원에 관한 설명이다." for i in range(60))
+    chunks = chunk_pages([Page("long.md", None, f"## 긴 섹션\n{body}", "t")], ChunkingSettings(chunk_size=200, chunk_overlap=20))
+    assert len(chunks) > 5
+    assert all(c.text.startswith("긴 섹션\n") and len(c.text) <= 200 + len("긴 섹션\n") for c in chunks)
+
+
+def test_heading_detection():
+    assert heading_of("## 목표", None) == "목표"
+    assert heading_of("2. 신청 방법", "신청은 온라인으로 받는다는 내용이 길게 이어진다.") == "2. 신청 방법"
+    assert heading_of("지원 대상은 중소기업이다.", "다음 줄") is None
+    assert heading_of("짧은 줄", None) is None

@@ -1,0 +1,81 @@
+"""The index on disk: whole-document replacement, persistence, and no half-written documents."""
+
+import pytest
+
+from assistant.config import StoreSettings
+from assistant.embeddings import UniversalSentenceEncoderEmbeddings
+from assistant.schema import Chunk
+from assistant import store as store_module
+from assistant.store import ChunkStore
+
+
+def _chunks(source: str, texts: list[str]) -> list[Chunk]:
+    return [Chunk(t, source, 1, "제목", "문서", "ko", i) for i, t in enumerate(texts)]
+
+
+def _tokens(chunks):
+    return [c.text.split() for c in chunks]
+
+
+@pytest.fixture
+def embeddings():
+    return UniversalSentenceEncoderEmbeddings()
+
+
+def test_documents_persist_and_are_replaced_whole(tmp_path, embeddings):
+    store = ChunkStore(StoreSettings(), tmp_path, embeddings)
+    v1 = _chunks("a.md", ["AI 팩토리 500개", "M.AX 얼라이언스"])
+    store.replace_document("a.md", "hash1", v1, _tokens(v1))
+    store.replace_document("b.md", "hash2", _chunks("b.md", ["규제자유특구"]), [["규제자유특구"]])
+
+    reopened = ChunkStore(StoreSettings(), tmp_path, embeddings)
+    assert reopened.fingerprints() == {"a.md": "hash1", "b.md": "hash2"}
+
+    v2 = _chunks("a.md", ["AI 팩토리 600개"])
+    reopened.replace_document("a.md", "hash3", v2, _tokens(v2))
+    snap = reopened.snapshot()
+    assert [c.text for c in snap.chunks] == ["AI 팩토리 600개", "규제자유특구"]
+    assert snap.tokens[0] == ["AI", "팩토리", "600개"]
+    assert snap.versions == {"a.md": "hash3", "b.md": "hash2"}
+
+    reopened.remove_document("b.md")
+    assert reopened.fingerprints() == {"a.md": "hash3"}
+
+
+def test_dense_search_returns_similarity(tmp_path, embeddings):
+    store = ChunkStore(StoreSettings(), tmp_path, embeddings)
+    chunks = _chunks("a.md", ["AI 팩토리를 2030년까지 500개로 늘린다.", "부산 날씨는 맑다."])
+    store.replace_document("a.md", "h", chunks, _tokens(chunks))
+    found = store.dense_search("AI 팩토리 몇 개?", 2, {"a.md": "h"})
+    assert found[0][0].text.startswith("AI 팩토리") and found[0][0].page == 1
+    assert -1.0 <= found[1][1] < found[0][1] <= 1.0
+    assert store.dense_search("AI 팩토리 몇 개?", 2, {"a.md": "other"}) == []
+
+
+class _FailsOnSecondBatch(UniversalSentenceEncoderEmbeddings):
+    calls = 0
+
+    def embed_documents(self, texts):
+        type(self).calls += 1
+        if type(self).calls == 2:
+            raise RuntimeError("power cut")
+        return super().embed_documents(texts)
+
+
+def test_interrupted_write_never_shows_half_a_document(tmp_path, embeddings, monkeypatch):
+    good = ChunkStore(StoreSettings(), tmp_path, embeddings)
+    v1 = _chunks("a.md", ["옛 버전 하나", "옛 버전 둘"])
+    good.replace_document("a.md", "old", v1, _tokens(v1))
+
+    monkeypatch.setattr(store_module, "_BATCH", 1)
+    failing = ChunkStore(StoreSettings(), tmp_path, _FailsOnSecondBatch())
+    v2 = _chunks("a.md", ["새 버전 하나", "새 버전 둘", "새 버전 셋"])
+    with pytest.raises(RuntimeError):
+        failing.replace_document("a.md", "new", v2, _tokens(v2))
+
+    snap = good.snapshot()
+    assert snap.versions == {"a.md": "old"}
+    assert [c.text for c in snap.chunks] == ["옛 버전 하나", "옛 버전 둘"]
+
+    good.replace_document("a.md", "new", v2, _tokens(v2))
+    assert [c.text for c in good.snapshot().chunks] == ["새 버전 하나", "새 버전 둘", "새 버전 셋"]

@@ -1,0 +1,17 @@
+from assistant.text import clean, detect_language, split_sentences
+
+
+def test_clean_drops_lone_surrogates_and_controls():
+    assert clean("AI\ud800 팩토리\x00") == "AI 팩토리 "
+    clean("\udc80").encode("utf-8")  # must not raise
+
+
+def test_detect_language():
+    assert detect_language("2030년까지 AI 팩토리를 몇 개 만드나요?") == "ko"
+    assert detect_language("How big is the DX innovation fund?") == "en"
+    assert detect_language("Wie viele KI-Fabriken wird es geben?") == "de"
+
+
+def test_split_sentences_keeps_decimals_and_korean_endings():
+    text = "펀드는 4,000억 원 규모이다. 금리는 1.5%이다.\nThe fund runs until 2024. Done!"
+    assert split_sentences(text) == ["펀드는 4,000억 원 규모이다.", "금리는 1.5%이다.", "The fund runs until 2024.", "Done!"]
