@@ -20,6 +20,8 @@ LEXICAL_SHARE = 0.4
 SAME_LANGUAGE_BONUS = 0.03
 MIN_SENTENCE_CHARS = 12
 _NUMBER = re.compile(r"\d")
+# Footnote markers inside a document ('[5]') would read as this answer's own citation markers.
+_FOOTNOTE = re.compile(r"\s*\[\d+\]")
 _ASKS_AMOUNT = re.compile(r"몇|얼마|규모|금액|how (many|much|big|large)|wie (viele|viel|groß)|amount|number of", re.I)
 
 NOT_FOUND = {
@@ -74,7 +76,7 @@ class ExtractiveGenerator:
         rows = [
             (i, sentence)
             for i, hit in enumerate(hits)
-            for sentence in split_sentences(_body(hit))
+            for sentence in split_sentences(_FOOTNOTE.sub("", _body(hit)))
             if len(sentence) >= MIN_SENTENCE_CHARS
         ]
         if not rows:
@@ -117,10 +119,10 @@ class ExtractiveGenerator:
             parts.append(f"{candidate.sentence} [{n}]")
         if any(c.language != language for c in chosen):
             parts.insert(0, OTHER_LANGUAGE_NOTE[language])
-        citations = [
-            Citation(n, hits[i].chunk.source, hits[i].chunk.page, " … ".join(quoted[i]), hits[i].score, hits[i].chunk.heading)
-            for i, n in numbers.items()
-        ]
+        citations = []
+        for i, n in numbers.items():
+            chunk = hits[i].chunk
+            citations.append(Citation(n, chunk.source, chunk.page, " … ".join(quoted[i]), hits[i].score, chunk.heading, chunk.title))
         return Answer(question, " ".join(parts), language, False, citations, evidence)
 
 

@@ -13,6 +13,8 @@ from .text import detect_language
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(\.\d{1,2})*\.?|[IVXⅠ-Ⅻ]+\.|[가-하]\.|[①-⑳]|제\s?\d+\s?[장절조])\s+\S")
 _SENTENCE_FINAL = re.compile(r"[.!?。:;,)\]]$|[다요음함됨]\.?$")
+# Reference lists are not evidence: their lines are titles of other documents, not statements to quote.
+_REFERENCE_HEADING = re.compile(r"^(출처|참고\s*(문헌|자료)?|sources?|references?|quellen?)\b", re.IGNORECASE)
 _PAGE_FOOTER = re.compile(r"^\s*(-\s*\d+\s*-|\d+\s*/\s*\d+|page \d+|\d+)\s*$", re.IGNORECASE)
 
 
@@ -52,7 +54,7 @@ def _sections(pages: Iterable[Page]) -> list[_Section]:
                 sections.append(current)
             else:
                 current.lines.append(line)
-    return [s for s in sections if "".join(s.lines).strip()]
+    return [s for s in sections if "".join(s.lines).strip() and not _REFERENCE_HEADING.match(s.heading)]
 
 
 def chunk_pages(pages: list[Page], settings: ChunkingSettings) -> list[Chunk]:

@@ -52,6 +52,11 @@ class RetrievalSettings(BaseModel):
         0.7, ge=0, description="Weight of the BM25 ranking in the fusion, scaled by how many query terms the corpus knows."
     )
     dense_weight: float = Field(0.3, ge=0, description="Weight of the dense (embedding) ranking in the fusion.")
+    scale_bm25_by_coverage: bool = Field(
+        True,
+        description="Scale the BM25 weight by the share of query terms found in the corpus, so questions in another "
+        "language than the documents rely on the cross-lingual dense ranking.",
+    )
     rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion; larger flattens the rank curve.")
 
 

@@ -76,7 +76,9 @@ class HybridRetriever:
         query_tokens = self._tokenizer.tokens(query)
         lexical = self._bm25.rank(query_tokens, self._settings.candidates)
         dense = self._dense(query)
-        bm25_weight = self._settings.bm25_weight * self._bm25.coverage(query_tokens)
+        bm25_weight = self._settings.bm25_weight
+        if self._settings.scale_bm25_by_coverage:
+            bm25_weight *= self._bm25.coverage(query_tokens)
         fused: dict[int, float] = {}
         for weight, ranking in ((bm25_weight, lexical), (self._settings.dense_weight, dense)):
             for rank, index in enumerate(ranking.order):

@@ -47,6 +47,7 @@ class Citation:
     snippet: str
     score: float
     heading: str = ""
+    title: str = ""
 
     def to_dict(self) -> dict:
         return {"source": self.source, "page": self.page, "snippet": self.snippet, "score": round(self.score, 4)}

@@ -55,11 +55,9 @@ def settings(tmp_path: Path) -> Settings:
     return Settings(index_dir=tmp_path / "index")
 
 
-@pytest.fixture
-def docs(tmp_path: Path) -> Path:
+def write_docs(folder: Path) -> Path:
     """A small mixed corpus: Korean Markdown, English Markdown, a two-page Korean PDF."""
-    folder = tmp_path / "docs"
-    folder.mkdir()
+    folder.mkdir(parents=True)
     (folder / "ai_factory_ko.md").write_text(AI_FACTORY_MD, encoding="utf-8")
     (folder / "dx_fund_en.md").write_text(DX_FUND_EN, encoding="utf-8")
     write_pdf(
@@ -74,9 +72,22 @@ def docs(tmp_path: Path) -> Path:
 
 
 @pytest.fixture
-def service(settings: Settings, docs: Path) -> AssistantService:
-    """A real service (bundled USE model, Chroma on disk) over the small corpus."""
+def docs(tmp_path: Path) -> Path:
+    """The small corpus in a fresh folder the test may change."""
+    return write_docs(tmp_path / "docs")
+
+
+@pytest.fixture(scope="session")
+def indexed(tmp_path_factory) -> tuple[Settings, AssistantService]:
+    """Settings and a real service (bundled USE model, Chroma on disk) over the small corpus; tests only read it."""
+    root = tmp_path_factory.mktemp("indexed")
+    settings = Settings(index_dir=root / "index")
     service = AssistantService(settings)
-    report = service.ingest([docs])
+    report = service.ingest([write_docs(root / "docs")])
     assert not report.failures, report.failures
-    return service
+    return settings, service
+
+
+@pytest.fixture
+def service(indexed) -> AssistantService:
+    return indexed[1]

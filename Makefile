@@ -1,0 +1,41 @@
+# Two commands on a fresh machine: `make run` (set up, index the shipped corpus, start the web UI)
+# and `make test` (set up, run the whole test suite). Setup is a .venv in this folder.
+
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+PIP := $(BIN)/pip install -q -c constraints.txt
+
+.PHONY: run test setup setup-test browser
+
+$(BIN)/python:
+	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.setup: $(BIN)/python pyproject.toml constraints.txt
+	$(PIP) -e .
+	touch $@
+
+$(VENV)/.setup-test: $(VENV)/.setup
+	$(PIP) -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.setup
+
+setup-test: $(VENV)/.setup-test
+
+# Headless Chromium for the browser tests, from Debian's packages (no browser download at test time).
+browser:
+	@test -x /usr/bin/chromium || { \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium >/dev/null; }
+
+run: setup
+	$(BIN)/assistant ingest corpus/
+	$(BIN)/assistant serve
+
+# pytest exits 5 when it collected no test: an empty run is a broken suite, not a pass.
+test: setup-test browser
+	@$(BIN)/python -m pytest; status=$$?; \
+	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status

@@ -1,0 +1,88 @@
+"""Choose the fusion by measurement: top-1 document accuracy of retrieval settings on two workloads.
+
+Workload 'korquad': 200 sampled KorQuAD 1.0 dev questions over its 140 Korean Wikipedia articles (one document per
+article): same-language Korean retrieval. Workload 'suite': the answerable cases of the shipped suites over the
+shipped corpus: Korean, English and German questions, many crossing languages.
+
+    .venv/bin/python evals/retrieval_sweep.py [--korquad ../shared/korquad/KorQuAD_v1.0_dev.json] [--sample 200]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import random
+import tempfile
+import time
+from pathlib import Path
+
+from assistant.config import RetrievalSettings, Settings
+from assistant.embeddings import make_embeddings
+from assistant.evaluation import load_suite
+from assistant.indexer import index_files
+from assistant.retrieval import HybridRetriever
+from assistant.store import ChunkStore
+from assistant.tokens import Tokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
+CONFIGS = {
+    "bm25 only": dict(bm25_weight=1.0, dense_weight=0.0, scale_bm25_by_coverage=False),
+    "dense only": dict(bm25_weight=0.0, dense_weight=1.0),
+    "rrf 1:1": dict(bm25_weight=1.0, dense_weight=1.0, scale_bm25_by_coverage=False),
+    "rrf 1:1 +coverage": dict(bm25_weight=1.0, dense_weight=1.0),
+    "rrf 0.7:0.3": dict(bm25_weight=0.7, dense_weight=0.3, scale_bm25_by_coverage=False),
+    "rrf 0.7:0.3 +coverage": dict(bm25_weight=0.7, dense_weight=0.3),
+    "rrf 0.8:0.2 +coverage": dict(bm25_weight=0.8, dense_weight=0.2),
+    "rrf 0.6:0.4 +coverage": dict(bm25_weight=0.6, dense_weight=0.4),
+}
+
+
+def _korquad(path: Path, folder: Path, sample: int) -> list[tuple[str, set[str]]]:
+    data = json.loads(path.read_text(encoding="utf-8"))["data"]
+    questions = []
+    for i, article in enumerate(data):
+        name = f"article_{i:03d}"
+        paragraphs = "\n\n".join(p["context"] for p in article["paragraphs"])
+        (folder / f"{name}.md").write_text(f"# {article['title']}\n\n{paragraphs}\n", encoding="utf-8")
+        questions += [(qa["question"], {name}) for p in article["paragraphs"] for qa in p["qas"]]
+    return random.Random(0).sample(questions, sample)
+
+
+def _suite() -> list[tuple[str, set[str]]]:
+    cases = [c for suite in sorted((ROOT / "evals").glob("*.jsonl")) for c in load_suite(suite)]
+    return [(c.question, set(c.expected_sources)) for c in cases if c.answerable and c.expected_sources]
+
+
+def _top1(store: ChunkStore, tokenizer: Tokenizer, questions, config: dict) -> tuple[float, float]:
+    retriever = HybridRetriever(store, tokenizer, RetrievalSettings(**config))
+    start = time.perf_counter()
+    right = sum(Path(retriever.search(q, k=1)[0].chunk.source).stem in expected for q, expected in questions)
+    return right / len(questions), (time.perf_counter() - start) * 1000 / len(questions)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--korquad", type=Path, default=ROOT.parent / "shared" / "korquad" / "KorQuAD_v1.0_dev.json")
+    parser.add_argument("--sample", type=int, default=200)
+    args = parser.parse_args()
+    tokenizer = Tokenizer()
+    with tempfile.TemporaryDirectory() as tmp:
+        workloads = {}
+        docs = Path(tmp) / "korquad"
+        docs.mkdir()
+        questions = _korquad(args.korquad, docs, args.sample)
+        for name, folder, qs in (("korquad", docs, questions), ("suite", ROOT / "corpus", _suite())):
+            settings = Settings(index_dir=Path(tmp) / f"index-{name}")
+            store = ChunkStore(settings.store, settings.index_dir, make_embeddings(settings.embeddings))
+            start = time.perf_counter()
+            report = index_files([folder], store, tokenizer, settings)
+            print(f"{name}: indexed {len(report.indexed)} docs, {report.chunks} chunks in {time.perf_counter() - start:.1f}s; {len(qs)} questions")
+            workloads[name] = (store, qs)
+        print(f"\n{'config':24} {'korquad top1':>13} {'suite top1':>11} {'ms/query':>9}")
+        for label, config in CONFIGS.items():
+            scores = [_top1(store, tokenizer, qs, config) for store, qs in workloads.values()]
+            print(f"{label:24} {scores[0][0]:13.1%} {scores[1][0]:11.1%} {scores[0][1]:9.1f}")
+
+
+if __name__ == "__main__":
+    main()

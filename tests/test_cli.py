@@ -1,0 +1,61 @@
+"""Every CLI command through click's runner, on a real index."""
+
+import json
+
+from click.testing import CliRunner
+
+from assistant.cli import main
+
+
+def _ingest(index, *paths):
+    return CliRunner().invoke(main, ["ingest", *map(str, paths), "--index", str(index)])
+
+
+def test_ingest_summarises_and_fails_on_a_bad_file(tmp_path, docs):
+    (docs / "locked.pdf").write_bytes(b"not really a pdf")
+    result = _ingest(tmp_path / "idx", docs)
+    assert result.exit_code == 1
+    assert "Indexed 3 file(s): 4 page(s)" in result.output and "1 failed" in result.output
+    assert "locked.pdf: the file is named .pdf but is not a PDF" in result.output
+
+    (docs / "locked.pdf").unlink()
+    again = _ingest(tmp_path / "idx", docs)
+    assert again.exit_code == 0 and "Indexed 0 file(s)" in again.output and "3 unchanged" in again.output
+
+
+def test_ask_prints_answer_and_sources_or_json(tmp_path, docs):
+    _ingest(tmp_path / "idx", docs)
+    runner = CliRunner()
+    text = runner.invoke(main, ["ask", "2030년까지 AI 팩토리를 몇 개 만드나요?", "--index", str(tmp_path / "idx")])
+    assert text.exit_code == 0 and "500" in text.output and "[1] ai_factory_ko.md" in text.output
+
+    as_json = runner.invoke(main, ["ask", "How big is the DX fund?", "--index", str(tmp_path / "idx"), "--json"])
+    line = json.loads(as_json.output)
+    assert set(line) == {"id", "question", "answer", "abstained", "citations"}
+    assert line["citations"][0]["source"] == "dx_fund_en.md" and not line["abstained"]
+
+    empty = runner.invoke(main, ["ask", "  ", "--index", str(tmp_path / "idx")])
+    assert empty.exit_code == 2 and "Please type a question" in empty.output
+
+
+def test_eval_writes_results_and_prints_metrics(tmp_path, docs):
+    _ingest(tmp_path / "idx", docs)
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text(
+        json.dumps({"id": "a", "question": "AI 팩토리 몇 개?", "answerable": True, "expected_sources": ["ai_factory_ko"], "must_include": ["500"]}, ensure_ascii=False)
+        + "\n" + json.dumps({"id": "b", "question": "김치찌개 만드는 법", "answerable": False}, ensure_ascii=False) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "results.jsonl"
+    result = CliRunner().invoke(main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "top1_source              1.0" in result.output and "abstained_unanswerable   1.0" in result.output
+    lines = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
+    assert [l["id"] for l in lines] == ["a", "b"] and lines[1]["abstained"]
+
+
+def test_eval_names_a_malformed_line(tmp_path):
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text('{"id": "a", "question": "q"}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(suite), "--out", str(tmp_path / "r.jsonl")])
+    assert result.exit_code == 2 and "suite.jsonl:1: missing field 'answerable'" in result.output

@@ -1,0 +1,43 @@
+"""Ingesting folders into the index: skip unchanged, replace changed, report failures without damage."""
+
+from assistant.embeddings import make_embeddings
+from assistant.indexer import index_files
+from assistant.store import ChunkStore
+from assistant.tokens import Tokenizer
+
+
+def _store(settings):
+    return ChunkStore(settings.store, settings.index_dir, make_embeddings(settings.embeddings))
+
+
+def test_unchanged_files_are_skipped_and_changed_ones_replaced(settings, docs):
+    store, tokenizer = _store(settings), Tokenizer()
+    first = index_files([docs], store, tokenizer, settings)
+    assert len(first.indexed) == 3 and first.pages == 4 and first.chunks >= 5 and not first.failures
+
+    again = index_files([docs], store, tokenizer, settings)
+    assert again.indexed == [] and len(again.unchanged) == 3
+
+    (docs / "dx_fund_en.md").write_text("# DX Fund\n\n## Size\nThe fund was enlarged.\n", encoding="utf-8")
+    changed = index_files([docs], store, tokenizer, settings)
+    assert [p.endswith("dx_fund_en.md") for p in changed.indexed] == [True]
+    texts = [c.text for c in store.snapshot().chunks if c.source == "dx_fund_en.md"]
+    assert texts == ["Size\nThe fund was enlarged."]
+
+
+def test_a_failing_file_is_named_and_the_others_still_indexed(settings, docs):
+    (docs / "broken.pdf").write_bytes(b"%PDF-1.4 garbage")
+    (docs / "empty.txt").write_bytes(b"")
+    seen = []
+    report = index_files([docs], _store(settings), Tokenizer(), settings, progress=lambda d, t, p: seen.append((d, t)))
+    assert sorted(f.path.rsplit("/", 1)[-1] for f in report.failures) == ["broken.pdf", "empty.txt"]
+    assert all(f.reason for f in report.failures)
+    assert len(report.indexed) == 3
+    assert seen[-1] == (5, 5)
+
+
+def test_changing_chunk_settings_reindexes(settings, docs):
+    store, tokenizer = _store(settings), Tokenizer()
+    index_files([docs], store, tokenizer, settings)
+    smaller = settings.model_copy(update={"chunking": settings.chunking.model_copy(update={"chunk_size": 120})})
+    assert len(index_files([docs], store, tokenizer, smaller).indexed) == 3

@@ -1,0 +1,189 @@
+"""The web UI in a real headless Chromium: answers with sources, abstention, hostile input, empty input."""
+
+from __future__ import annotations
+
+import socket
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.schema import Answer, Citation
+from assistant.service import AssistantService
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+DOC_NAME = "ai_factory_plan_ko.md"
+DOC = """# AI 팩토리
+
+## 목표
+
+산업통상자원부는 2030년까지 AI 팩토리를 500개로 늘릴 계획이다.
+
+## 협력 모델
+
+정부는 대기업과 중소기업이 함께 쓰는 AI 선도모델 15개를 만든다.
+"""
+HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
+TIMEOUT_MS = 60_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def ui_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app over a real service and a one-document index, served on a free local port."""
+    from assistant_ui.app import build_app
+
+    root = tmp_path_factory.mktemp("ui")
+    (root / "docs").mkdir()
+    (root / "docs" / DOC_NAME).write_text(DOC, encoding="utf-8")
+    service = AssistantService(Settings(index_dir=root / "index"))
+    report = service.ingest([root / "docs"])
+    assert not report.failures, report.failures
+    app = build_app(service)
+    port = _free_port()
+    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
+    try:
+        yield f"http://127.0.0.1:{port}/"
+    finally:
+        app.close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    """Headless Debian Chromium; a missing binary is a failure, never a skip (CI installs it)."""
+    if not CHROMIUM.exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)", pytrace=False)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, ui_url: str):
+    """A fresh page with the app loaded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.goto(ui_url)
+    page.locator("#question textarea").wait_for()
+    yield page
+    context.close()
+
+
+def ask(page, question: str) -> None:
+    """Type a question, send it, and wait until the chat's newest reply is no longer a status line."""
+    turns = page.locator("#chat [data-testid=bot]").count()
+    page.locator("#question textarea").fill(question)
+    page.locator("#send").click()
+    page.wait_for_function(
+        """n => {
+            const bots = document.querySelectorAll('#chat [data-testid=bot]');
+            const last = bots[bots.length - 1];
+            return bots.length > n && !/Searching…|writing the answer…/.test(last.innerText);
+        }""",
+        arg=turns,
+        timeout=TIMEOUT_MS,
+    )
+
+
+def last_reply(page) -> str:
+    return page.locator("#chat [data-testid=bot]").last.inner_text()
+
+
+@pytest.mark.browser
+def test_answer_shows_in_chat_with_its_sources(page) -> None:
+    ask(page, "2030년까지 AI 팩토리를 몇 개 만드나요?")
+    reply = last_reply(page)
+    assert "500" in reply and "[1]" in reply, reply
+    sources = page.locator("#sources")
+    assert DOC_NAME in sources.inner_text()
+    assert "[1]" in sources.inner_text()
+    assert "2030년까지 AI 팩토리를 500개로 늘릴 계획" in sources.locator("blockquote").first.inner_text()
+    assert "1 documents indexed" in page.locator("#footer").inner_text()
+
+
+@pytest.mark.browser
+def test_off_topic_question_gets_the_not_found_reply_and_no_citation(page) -> None:
+    ask(page, "오늘 서울 날씨는 어때요?")
+    reply = last_reply(page)
+    assert "찾지 못했습니다" in reply, reply
+    assert "[1]" not in reply
+    sources = page.locator("#sources")
+    assert "출처가 없습니다" in sources.inner_text()
+    assert sources.locator("blockquote").count() == 0
+
+
+@pytest.mark.browser
+def test_hostile_message_is_shown_as_text_and_never_runs(page) -> None:
+    ask(page, HOSTILE)
+    assert page.evaluate("window.__pwned") is None
+    user = page.locator("#chat [data-testid=user]").last
+    assert user.inner_text().strip() == HOSTILE
+    assert page.locator("#chat img[src=x], #sources img[src=x]").count() == 0
+
+
+@pytest.mark.browser
+def test_empty_submit_gets_a_polite_reply_and_the_app_keeps_working(page) -> None:
+    replies = page.locator("#chat [data-testid=bot]")
+    page.locator("#send").click()
+    page.wait_for_function("() => document.querySelector('#chat [data-testid=bot]')?.innerText.includes('질문을 입력해 주세요')")
+    page.locator("#question textarea").press("Enter")  # an empty submit from the keyboard too
+    page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=bot]').length == 2")
+    assert all("질문을 입력해 주세요" in text for text in replies.all_inner_texts())
+    assert page.locator("#chat [data-testid=user]").count() == 0
+    ask(page, "2030년까지 AI 팩토리를 몇 개 만드나요?")
+    assert "500" in last_reply(page)
+
+
+def test_citations_and_questions_render_as_literal_markdown() -> None:
+    """Untrusted text (snippets, file names, questions) cannot inject HTML or Markdown into the panels."""
+    from assistant_ui.app import NO_SOURCE_ANSWERS, escape, render_sources, shown_question
+
+    cite = Citation(1, "a_b.md", 3, "# <img src=x onerror=alert(1)> [x](javascript:1)\n*굵게*", 0.5, "목표")
+    panel = render_sources(Answer("q", "t [1]", "ko", False, [cite]))
+    assert "**\\[1\\] a\\_b.md**, p.3 · 목표" in panel
+    assert "> \\# \\<img src=x onerror=alert(1)\\> \\[x\\](javascript:1) \\*굵게\\*" in panel
+    assert "p." not in render_sources(Answer("q", "t [1]", "ko", False, [Citation(1, "a.md", None, "s", 0.5)]))
+    assert NO_SOURCE_ANSWERS in render_sources(Answer("q", "없음", "ko", True, []))
+    assert escape("R&D 1. 2030년") == "R&D 1. 2030년"
+    assert escape("1. 목표 &amp;") == "1\\. 목표 \\&amp;"
+    assert shown_question("가" * 5000).endswith("…") and len(shown_question("가" * 5000)) == 501
+
+
+def test_a_turn_streams_status_then_answer_and_survives_errors() -> None:
+    """respond() only renders the service's events: searching, passages found, answer; errors become replies."""
+    from assistant.service import Answered, QuestionError, Retrieved
+    from assistant_ui.app import SEARCHING, SORRY, respond
+
+    answer = Answer("q", "500개 [1]", "ko", False, [Citation(1, "a.md", 2, "500개로 늘린다.", 0.5)])
+
+    class Fake:
+        def __init__(self, events):
+            self.events = events
+
+        def stream(self, question):
+            for event in self.events:
+                if isinstance(event, Exception):
+                    raise event
+                yield event
+
+    turns = list(respond(Fake([Retrieved([object()] * 3), Answered(answer)]), "몇 개?", []))
+    assert [t[0][-1]["content"] for t in turns] == [SEARCHING, turns[1][0][-1]["content"], "500개 \\[1\\]"]
+    assert "3" in turns[1][0][-1]["content"] and turns[0][0][0] == {"role": "user", "content": "몇 개?"}
+    assert "p.2" in turns[-1][1] and all(t[2] == "" for t in turns)
+    failed = list(respond(Fake([QuestionError("질문을 입력해 주세요.")]), "  ", None))
+    assert len(failed[-1][0]) == 1 and "질문을 입력해 주세요." in failed[-1][0][0]["content"]
+    assert list(respond(Fake([RuntimeError("boom")]), "질문", []))[-1][0][-1]["content"] == SORRY

@@ -1,0 +1,142 @@
+"""The web UI: a chat over AssistantService.stream() with a sources panel. It renders events and holds no answer logic."""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import gradio as gr
+
+from assistant.schema import Answer, Citation
+from assistant.service import Answered, AssistantService, QuestionError, Retrieved
+
+log = logging.getLogger(__name__)
+
+TITLE = "중소기업 지원사업 도우미 · SME Support Assistant"
+DESCRIPTION = (
+    "정부 지원사업 문서에서 답을 찾아 출처(문서, 쪽, 인용문)와 함께 알려 드립니다.  \n"
+    "Answers questions about government support programs from the indexed documents, with cited sources."
+)
+EXAMPLES = [
+    "2030년까지 AI 팩토리를 몇 개 만드나요?",
+    "How big is the DX innovation fund?",
+    "우리 회사가 AI 팩토리 지원을 받을 수 있나요?",
+]
+SOURCES_HEADING = "### 출처 / Sources"
+SEARCHING = "문서를 찾는 중… / Searching…"
+NO_SOURCES_YET = "질문을 하면 답의 근거가 된 문서와 인용문이 여기에 표시됩니다. / Sources for the latest answer appear here."
+NO_SOURCE_ANSWERS = "제공된 문서 중 이 질문에 답하는 출처가 없습니다. / No indexed source answers this question."
+SORRY = "죄송합니다. 질문을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. / Sorry, something went wrong; please try again."
+SHOWN_QUESTION_CHARS = 500
+_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~$]|&(?=#?\w+;)")
+_LINE_START_SPECIALS = re.compile(r"^([ \t]*(?:\d+)?)([#+=.)-])", re.MULTILINE)  # headings, lists, rules
+
+Message = dict[str, Any]
+Update = tuple[list[Message], str, str]
+
+
+def escape(text: str) -> str:
+    """Make untrusted text render literally in Markdown: backslash-escape HTML and Markdown syntax, nothing more.
+
+    Backslashes rather than HTML entities keep the text readable where Gradio shows it raw (aria-labels, copy).
+    """
+    text = _INLINE_SPECIALS.sub(lambda m: "\\" + m.group(0), text)
+    return _LINE_START_SPECIALS.sub(r"\1\\\2", text)
+
+
+def found_status(count: int) -> str:
+    """The status line after retrieval: how many passages were found."""
+    if count == 0:
+        return "관련 문단을 찾지 못했습니다. / No relevant passages found."
+    return f"관련 문단 {count}개를 찾았습니다. 답을 정리하는 중… / Found {count} passages; writing the answer…"
+
+
+def shown_question(question: str) -> str:
+    """The user's question as shown in the chat: escaped, whitespace collapsed, very long text shortened."""
+    text = " ".join((question or "").split())
+    if len(text) > SHOWN_QUESTION_CHARS:
+        text = text[:SHOWN_QUESTION_CHARS] + "…"
+    return escape(text)
+
+
+def render_citation(citation: Citation) -> str:
+    """One source as Markdown: '[n] file — title, p.N · heading' and the quoted passage as a blockquote."""
+    line = f"**\\[{citation.number}\\] {escape(citation.source)}**"
+    if citation.title:
+        line += f" — {escape(citation.title)}"
+    if citation.page is not None:
+        line += f", p.{citation.page}"
+    if citation.heading:
+        line += f" · {escape(citation.heading)}"
+    quote = escape(" ".join(citation.snippet.split()))
+    return f"{line}\n\n> {quote}"
+
+
+def render_sources(answer: Answer | None, status: str = "") -> str:
+    """The sources panel for the latest answer, or a status line while it is being written."""
+    if answer is None:
+        return f"{SOURCES_HEADING}\n\n{status or NO_SOURCES_YET}"
+    if answer.abstained or not answer.citations:
+        return f"{SOURCES_HEADING}\n\n{NO_SOURCE_ANSWERS}"
+    return "\n\n".join([SOURCES_HEADING, *(render_citation(c) for c in answer.citations)])
+
+
+def footer(document_count: int) -> str:
+    """The footer line: how many documents are indexed."""
+    return f"색인된 문서 {document_count}개 / {document_count} documents indexed"
+
+
+def _reply(history: list[Message], text: str) -> list[Message]:
+    """A new message list: the history and the assistant's reply (or status) so far."""
+    return [*history, {"role": "assistant", "content": text}]
+
+
+def respond(service: AssistantService, question: str, history: list[Message] | None) -> Iterator[Update]:
+    """Stream one turn: yields (chat messages, sources Markdown, textbox value) as the service's events arrive."""
+    history = list(history or [])
+    if question and question.strip():
+        history.append({"role": "user", "content": shown_question(question)})
+    yield _reply(history, SEARCHING), render_sources(None, SEARCHING), ""
+    try:
+        for event in service.stream(question or ""):
+            if isinstance(event, Retrieved):
+                status = found_status(len(event.hits))
+                yield _reply(history, status), render_sources(None, status), ""
+            elif isinstance(event, Answered):
+                yield _reply(history, escape(event.answer.text)), render_sources(event.answer), ""
+    except QuestionError as exc:
+        yield _reply(history, f"죄송합니다. {escape(str(exc))}"), render_sources(None), ""
+    except Exception:  # the page must survive a failing backend; the details go to the log
+        log.exception("answering failed")
+        yield _reply(history, SORRY), render_sources(None), ""
+
+
+def build_app(service: AssistantService) -> gr.Blocks:
+    """The Gradio app over a service; launch it with .launch(server_name=..., server_port=...)."""
+    with gr.Blocks(title="중소기업 지원사업 도우미 / SME Support Assistant", analytics_enabled=False) as app:
+        gr.Markdown(f"# {TITLE}\n\n{DESCRIPTION}", elem_id="header")
+        with gr.Row(equal_height=False):
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(
+                    label="대화 / Chat", elem_id="chat", height=520, feedback_options=None,
+                    latex_delimiters=[], buttons=["copy"],
+                )
+                with gr.Row(equal_height=True):
+                    box = gr.Textbox(
+                        show_label=False, container=False, placeholder="질문을 입력하세요 / Ask a question", elem_id="question",
+                        scale=5, lines=1, max_lines=4, autofocus=True,
+                    )
+                    send = gr.Button("보내기 / Send", variant="primary", elem_id="send", scale=1, min_width=120)
+                gr.Examples(EXAMPLES, inputs=box, label="예시 질문 / Example questions")
+            with gr.Column(scale=2):
+                sources = gr.Markdown(render_sources(None), elem_id="sources", latex_delimiters=[], container=True, padding=True)
+        gr.Markdown(lambda: footer(service.document_count()), elem_id="footer")
+
+        def turn(question: str, history: list[Message]) -> Iterator[Update]:
+            yield from respond(service, question, history)
+
+        for trigger in (box.submit, send.click):
+            trigger(turn, inputs=[box, chat], outputs=[chat, sources, box], api_visibility="private")
+    return app
