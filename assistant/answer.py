@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -10,19 +13,27 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .config import AnswerSettings
+from .glossary import Glossary, Query
+from .numbers import numeric_values
 from .schema import Answer, Citation, Hit
 from .text import detect_language, split_sentences
 from .tokens import Tokenizer
 
-# How the sentence score mixes meaning (embedding cosine) and shared words; chosen on the shipped suite.
-DENSE_SHARE = 0.6
-LEXICAL_SHARE = 0.4
-SAME_LANGUAGE_BONUS = 0.03
 MIN_SENTENCE_CHARS = 12
-_NUMBER = re.compile(r"\d")
+# A question asking for an amount, a percentage or a date is poorly answered by a sentence without a new one.
+MISSING_ANSWER_TYPE = 0.8
+# A question about a given number ('2027년 예산') is not answered by a sentence about other numbers only.
+MISSING_QUESTION_NUMBER = 0.75
+_PERCENT = re.compile(r"%|퍼센트|percent|prozent", re.I)
+_DATE = re.compile(
+    r"\d{4}|\d{1,2}\s*월|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|(januar|februar|märz|mai|juni|juli|"
+    r"oktober|dezember)\b", re.I
+)
+_ASKS_AMOUNT = re.compile(r"몇|얼마|규모|금액|how (many|much|big|large)|wie (viele|viel|groß)|amount|number of", re.I)
+_ASKS_PERCENT = re.compile(r"몇\s*(%|퍼센트|프로)|what (percent|percentage)|how many percent|wie viel prozent", re.I)
+_ASKS_DATE = re.compile(r"언제|며칠|날짜|\bwhen\b|what date|\bwann\b", re.I)
 # Footnote markers inside a document ('[5]') would read as this answer's own citation markers.
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")
-_ASKS_AMOUNT = re.compile(r"몇|얼마|규모|금액|how (many|much|big|large)|wie (viele|viel|groß)|amount|number of", re.I)
 
 NOT_FOUND = {
     "ko": "제공된 문서에서는 이 질문에 대한 답을 찾지 못했습니다.",
@@ -53,10 +64,13 @@ class _Candidate:
 class ExtractiveGenerator:
     """Answers by quoting sentences from the retrieved chunks, so every fact and number is in a cited passage."""
 
-    def __init__(self, settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer) -> None:
+    def __init__(
+        self, settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer, glossary: Glossary | None = None
+    ) -> None:
         self._settings = settings
         self._embeddings = embeddings
         self._tokenizer = tokenizer
+        self._glossary = glossary
 
     def generate(self, question: str, hits: list[Hit]) -> Answer:
         language = detect_language(question)
@@ -81,26 +95,44 @@ class ExtractiveGenerator:
         ]
         if not rows:
             return []
-        query_terms = set(self._tokenizer.tokens(question))
         vectors = np.asarray(self._embeddings.embed_documents([question] + [s for _, s in rows]))
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         cosines = vectors[1:] @ vectors[0]
+        terms = self._tokenizer.tokens(question)
+        query = self._glossary.expand(terms) if self._glossary else Query(terms)
+        headings = [set(self._tokenizer.tokens(hit.chunk.heading)) for hit in hits]
+        sentence_terms = [set(t) | headings[i] for (i, _), t in zip(rows, self._tokenizer.batch(s for _, s in rows))]
+        rarity = _rarity(query, sentence_terms)
+        question_numbers = numeric_values(question)
         asks_amount = bool(_ASKS_AMOUNT.search(question))
+        asks_percent = bool(_ASKS_PERCENT.search(question))
+        asks_date = bool(_ASKS_DATE.search(question))
+        settings = self._settings
         candidates = []
-        for (i, sentence), cosine, terms in zip(rows, cosines, self._tokenizer.batch(s for _, s in rows)):
-            context = set(terms) | set(self._tokenizer.tokens(hits[i].chunk.heading))
-            lexical = len(query_terms & context) / len(query_terms) if query_terms else 0.0
-            score = DENSE_SHARE * float(cosine) + LEXICAL_SHARE * lexical
+        for (i, sentence), cosine, found in zip(rows, cosines, sentence_terms):
             sentence_language = detect_language(sentence)
-            if sentence_language == language:
-                score += SAME_LANGUAGE_BONUS
-            if asks_amount and not _NUMBER.search(sentence):
-                score *= 0.8
+            # Embeddings of a question and a sentence in different languages sit further apart for the same meaning.
+            meaning = float(cosine) * (1.0 if sentence_language == language else settings.cross_language_share)
+            score = (
+                settings.dense_share * meaning
+                + settings.lexical_share * query.weighted_share(found, rarity)
+                + settings.coverage_share * hits[i].term_coverage
+            )
+            numbers = numeric_values(sentence)
+            if question_numbers:
+                shared = len(question_numbers & numbers) / len(question_numbers)
+                score = score * (1.0 if shared else MISSING_QUESTION_NUMBER) + settings.number_share * shared
+            if (
+                (asks_amount and not numbers - question_numbers)
+                or (asks_percent and not _PERCENT.search(sentence))
+                or (asks_date and not _DATE.search(sentence))
+            ):
+                score *= MISSING_ANSWER_TYPE
             candidates.append(_Candidate(i, sentence, sentence_language, score))
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
-        floor = max(self._settings.min_evidence, candidates[0].score * 0.85)
+        floor = max(self._settings.min_evidence, candidates[0].score * self._settings.keep_ratio)
         chosen: list[_Candidate] = []
         for candidate in candidates:
             if candidate.score < floor or len(chosen) == self._settings.max_sentences:
@@ -126,6 +158,13 @@ class ExtractiveGenerator:
         return Answer(question, " ".join(parts), language, False, citations, evidence)
 
 
+def _rarity(query: Query, sentence_terms: list[set[str]]) -> Callable[[str], float]:
+    """Weight of a question term by how few candidate sentences contain it (itself or a translation)."""
+    n = len(sentence_terms)
+    document_frequency = Counter(t for found in sentence_terms for t in query.matched(found))
+    return lambda term: math.log(1 + n / (document_frequency[term] + 0.5))
+
+
 def _body(hit: Hit) -> str:
     """A chunk's text without the heading line the chunker put on top of it."""
     text = hit.chunk.text
@@ -134,8 +173,10 @@ def _body(hit: Hit) -> str:
     return text
 
 
-def make_generator(settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer) -> Generator:
+def make_generator(
+    settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer, glossary: Glossary | None = None
+) -> Generator:
     """The answer generator the settings name."""
     if settings.generator == "extractive":
-        return ExtractiveGenerator(settings, embeddings, tokenizer)
+        return ExtractiveGenerator(settings, embeddings, tokenizer, glossary)
     raise ValueError(f"unknown answer generator '{settings.generator}'")

@@ -12,7 +12,7 @@ from .text import detect_language
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(\.\d{1,2})*\.?|[IVXⅠ-Ⅻ]+\.|[가-하]\.|[①-⑳]|제\s?\d+\s?[장절조])\s+\S")
-_SENTENCE_FINAL = re.compile(r"[.!?。:;,)\]]$|[다요음함됨]\.?$")
+_SENTENCE_FINAL = re.compile(r"[.!?。:;,)\]]$|[다요음함됨임]\.?$")
 # Reference lists are not evidence: their lines are titles of other documents, not statements to quote.
 _REFERENCE_HEADING = re.compile(r"^(출처|참고\s*(문헌|자료)?|sources?|references?|quellen?)\b", re.IGNORECASE)
 _PAGE_FOOTER = re.compile(r"^\s*(-\s*\d+\s*-|\d+\s*/\s*\d+|page \d+|\d+)\s*$", re.IGNORECASE)
@@ -31,9 +31,10 @@ def heading_of(line: str, next_line: str | None) -> str | None:
     if match:
         return match.group(1).strip()
     stripped = line.strip()
-    if not stripped or len(stripped) > 60 or next_line is None or _SENTENCE_FINAL.search(stripped):
+    if not stripped or len(stripped) > 60 or next_line is None or stripped.endswith("."):
         return None
-    if _NUMBERED_HEADING.match(stripped) or len(next_line.strip()) > len(stripped):
+    # A numbered line ('1. 개요') is a heading whatever its last syllable; an unnumbered one must not read as a sentence.
+    if _NUMBERED_HEADING.match(stripped) or (len(next_line.strip()) > len(stripped) and not _SENTENCE_FINAL.search(stripped)):
         return stripped.lstrip("■□●○◆◇▶ ")
     return None
 

@@ -47,17 +47,18 @@ class ChunkingSettings(BaseModel):
 
 class RetrievalSettings(BaseModel):
     top_k: int = Field(6, ge=1, description="Chunks handed to the answer stage.")
-    candidates: int = Field(30, ge=1, description="Candidates taken from each retriever before fusion.")
-    bm25_weight: float = Field(
-        0.7, ge=0, description="Weight of the BM25 ranking in the fusion, scaled by how many query terms the corpus knows."
+    candidates: int = Field(50, ge=1, description="Candidates taken from each retriever before fusion.")
+    fusion: Literal["language-zscore", "rrf"] = Field(
+        "language-zscore",
+        description=(
+            "'language-zscore': z-normalised scores, weighted; BM25 judges only chunks in the question's language and "
+            "chunks in other languages are judged by the dense score with the full weight. 'rrf': weighted "
+            "reciprocal-rank fusion (kept for comparison; it lost on both workloads, see README)."
+        ),
     )
+    bm25_weight: float = Field(0.7, ge=0, description="Weight of the BM25 (Kiwi morpheme) ranking in the fusion.")
     dense_weight: float = Field(0.3, ge=0, description="Weight of the dense (embedding) ranking in the fusion.")
-    scale_bm25_by_coverage: bool = Field(
-        True,
-        description="Scale the BM25 weight by the share of query terms found in the corpus, so questions in another "
-        "language than the documents rely on the cross-lingual dense ranking.",
-    )
-    rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion; larger flattens the rank curve.")
+    rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion ('rrf' only).")
 
 
 class AnswerSettings(BaseModel):
@@ -66,7 +67,25 @@ class AnswerSettings(BaseModel):
     )
     max_sentences: int = Field(3, ge=1, description="Most sentences quoted in one answer.")
     min_evidence: float = Field(
-        0.45, ge=0, le=1, description="Evidence score below which the assistant abstains instead of answering."
+        0.5, ge=0, description="Evidence score (of the best sentence) below which the assistant abstains."
+    )
+    dense_share: float = Field(
+        0.3, ge=0, description="Weight of the sentence's embedding similarity to the question (same language)."
+    )
+    lexical_share: float = Field(
+        0.3, ge=0, description="Weight of the IDF-weighted share of question terms found in the sentence or its heading."
+    )
+    coverage_share: float = Field(
+        0.4, ge=0, description="Weight of the IDF-weighted share of question terms found anywhere in the sentence's chunk."
+    )
+    number_share: float = Field(
+        0.2, ge=0, description="Weight of the share of the question's numbers (as values, any language) in the sentence."
+    )
+    cross_language_share: float = Field(
+        1.4, ge=0, description="Weight of embedding similarity for a sentence in another language than the question."
+    )
+    keep_ratio: float = Field(
+        0.85, gt=0, le=1, description="Further sentences are quoted when they score at least this share of the best."
     )
     help_ko: str = Field(
         "정확한 안내는 중소기업 통합콜센터(국번 없이 1357) 또는 기업마당(bizinfo.go.kr)에 문의해 주세요.",
@@ -96,6 +115,11 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(Path("index"), description="Folder of the on-disk index (Chroma database).")
     corpus_dir: Path = Field(Path("corpus"), description="Folder of the shipped documents indexed by 'make run'.")
+    glossary: str = Field(
+        "bundled",
+        description="Cross-language glossary for query expansion: 'bundled' (assistant/data/glossary.tsv), 'none', "
+        "or the path of a TSV with 'ko<TAB>en<TAB>de' lines.",
+    )
     embeddings: EmbeddingSettings = Field(default_factory=EmbeddingSettings, description="Embedding model.")
     store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="How documents are cut into chunks.")

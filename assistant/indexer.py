@@ -15,12 +15,15 @@ from .tokens import Tokenizer
 
 # Called after each file with (files done, files in all, the file just done).
 Progress = Callable[[int, int, Path], None]
+# Part of every document's fingerprint: raise it when chunking or search tokens change, so old indexes rebuild.
+INDEX_FORMAT = "3"
 
 
 def document_hash(data: bytes, settings: Settings) -> str:
-    """Fingerprint of a file's bytes and of the chunking that cut it, so either change re-indexes the file."""
+    """Fingerprint of a file's bytes, the chunking that cut it and the index format; any change re-indexes it."""
     digest = hashlib.sha256(data)
     digest.update(settings.chunking.model_dump_json().encode())
+    digest.update(INDEX_FORMAT.encode())
     return digest.hexdigest()
 
 

@@ -30,11 +30,13 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its fused score and the similarity of its embedding to the query."""
+    """A retrieved chunk with its fused score, its embedding's similarity to the query, and the IDF-weighted share
+    of the query's terms (or their glossary translations) it contains."""
 
     chunk: Chunk
     score: float
     dense_similarity: float
+    term_coverage: float = 0.0
 
 
 @dataclass(frozen=True)

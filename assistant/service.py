@@ -9,6 +9,7 @@ from pathlib import Path
 from .answer import make_generator
 from .config import Settings
 from .embeddings import make_embeddings
+from .glossary import load_glossary
 from .indexer import Progress, index_files
 from .retrieval import HybridRetriever
 from .schema import Answer, Hit, IngestReport
@@ -46,8 +47,9 @@ class AssistantService:
         self._tokenizer = Tokenizer()
         self._embeddings = make_embeddings(settings.embeddings)
         self._store = ChunkStore(settings.store, settings.index_dir, self._embeddings)
-        self._retriever = HybridRetriever(self._store, self._tokenizer, settings.retrieval)
-        self._generator = make_generator(settings.answer, self._embeddings, self._tokenizer)
+        glossary = load_glossary(settings.glossary, self._tokenizer)
+        self._retriever = HybridRetriever(self._store, self._tokenizer, settings.retrieval, glossary)
+        self._generator = make_generator(settings.answer, self._embeddings, self._tokenizer, glossary)
 
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index files and folders; changed files replace their old chunks, unchanged ones are skipped."""

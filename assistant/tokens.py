@@ -1,18 +1,37 @@
-"""Search tokens: Kiwi morphemes for Korean, lower-cased words for other languages."""
+"""Search tokens: Kiwi morphemes for Korean, lower-cased light-stemmed words for Latin-script text."""
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 
-# Content-bearing Kiwi tags: nouns, numerals, foreign words, hanja, verb/adjective stems, roots, adverbs.
-_CONTENT_TAGS = {"NNG", "NNP", "NNB", "NR", "SN", "SL", "SH", "VV", "VA", "XR", "MAG"}
+# Content-bearing Kiwi tags: nouns, numerals, hanja, verb/adjective stems, roots, adverbs. Latin-script words
+# (Kiwi's SL tag) are taken by a regex instead, since Kiwi cuts English words such as 'trainees' apart.
+_CONTENT_TAGS = {"NNG", "NNP", "NNB", "NR", "SN", "SH", "VV", "VA", "XR", "MAG"}
+_LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:\.[A-Za-z]+)*")
+# Function words and question words: they say what kind of answer is wanted, not what it is about.
 _STOPWORDS = {
-    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "by", "with",
-    "what", "which", "who", "how", "when", "where", "does", "do", "did", "will", "can", "it", "its", "this", "that",
-    "as", "at", "from", "many", "much", "there", "their", "my", "our", "we", "i", "you", "your",
-    "der", "die", "das", "und", "wie", "viele", "wird", "werden", "ist", "ein", "eine", "den", "bis", "zu", "von",
-    "것", "수", "등",
+    "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "been", "by",
+    "with", "what", "which", "who", "whom", "how", "when", "where", "why", "doe", "do", "did", "will", "can", "it",
+    "its", "this", "that", "these", "those", "as", "at", "from", "many", "much", "there", "their", "my", "our",
+    "we", "i", "you", "your", "s", "according", "tell", "please", "get", "could", "would", "should", "about",
+    "big", "large", "groß", "kind",
+    "der", "die", "das", "und", "wie", "viele", "viel", "wird", "werden", "ist", "ein", "eine", "den", "dem",
+    "bis", "zu", "von", "wann", "was", "welche", "welcher", "welches", "man", "sich", "kann", "für", "im",
+    "것", "수", "등", "몇", "얼마", "얼마나", "언제", "어디", "누구", "무엇", "뭐", "어떤", "어떻", "어느", "알리",
+    "되", "하", "있", "거", "좀", "지금", "안", "나", "건가", "그중", "다음", "가", "중",
 }
+# Ways of writing 'percent', so '몇 퍼센트' meets '10%' and 'Prozent' meets 'percent'.
+_PERCENT = {"%", "퍼센트", "프로", "percent", "prozent"}
+_SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
+
+
+def stem(word: str) -> str:
+    """Strip common English inflections ('exports' → 'export', 'designated' → 'designat') from long words."""
+    for suffix, replacement in _SUFFIXES:
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
+            return word[: -len(suffix)] + replacement
+    return word
 
 
 class Tokenizer:
@@ -30,18 +49,16 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens of one text, lower-cased, stop words removed."""
-        return self._keep(self._analyzer().tokenize(text))
+        return self._keep(text, self._analyzer().tokenize(text))
 
     def batch(self, texts: Iterable[str]) -> list[list[str]]:
         """Content tokens of many texts at once (faster than one call per text)."""
-        return [self._keep(result) for result in self._analyzer().tokenize(list(texts))]
+        texts = list(texts)
+        return [self._keep(text, result) for text, result in zip(texts, self._analyzer().tokenize(texts))]
 
     @staticmethod
-    def _keep(morphemes) -> list[str]:
-        out = []
-        for m in morphemes:
-            if m.tag in _CONTENT_TAGS:
-                form = m.form.lower()
-                if form not in _STOPWORDS:
-                    out.append(form)
-        return out
+    def _keep(text: str, morphemes) -> list[str]:
+        korean = [m.form.lower() for m in morphemes if m.tag in _CONTENT_TAGS or m.form in _PERCENT]
+        latin = [stem(w.lower()) for w in _LATIN_WORD.findall(text)]
+        tokens = ("percent" if t in _PERCENT else t for t in korean + latin)
+        return [t for t in tokens if t not in _STOPWORDS]

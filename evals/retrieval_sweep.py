@@ -19,6 +19,7 @@ from pathlib import Path
 from assistant.config import RetrievalSettings, Settings
 from assistant.embeddings import make_embeddings
 from assistant.evaluation import load_suite
+from assistant.glossary import load_glossary
 from assistant.indexer import index_files
 from assistant.retrieval import HybridRetriever
 from assistant.store import ChunkStore
@@ -26,14 +27,14 @@ from assistant.tokens import Tokenizer
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = {
-    "bm25 only": dict(bm25_weight=1.0, dense_weight=0.0, scale_bm25_by_coverage=False),
-    "dense only": dict(bm25_weight=0.0, dense_weight=1.0),
-    "rrf 1:1": dict(bm25_weight=1.0, dense_weight=1.0, scale_bm25_by_coverage=False),
-    "rrf 1:1 +coverage": dict(bm25_weight=1.0, dense_weight=1.0),
-    "rrf 0.7:0.3": dict(bm25_weight=0.7, dense_weight=0.3, scale_bm25_by_coverage=False),
-    "rrf 0.7:0.3 +coverage": dict(bm25_weight=0.7, dense_weight=0.3),
-    "rrf 0.8:0.2 +coverage": dict(bm25_weight=0.8, dense_weight=0.2),
-    "rrf 0.6:0.4 +coverage": dict(bm25_weight=0.6, dense_weight=0.4),
+    "bm25 only": dict(fusion="rrf", bm25_weight=1.0, dense_weight=0.0),
+    "dense only": dict(fusion="rrf", bm25_weight=0.0, dense_weight=1.0),
+    "rrf 1:1": dict(fusion="rrf", bm25_weight=1.0, dense_weight=1.0),
+    "rrf 0.7:0.3": dict(fusion="rrf", bm25_weight=0.7, dense_weight=0.3),
+    "lang-zscore 0.5:0.5": dict(bm25_weight=0.5, dense_weight=0.5),
+    "lang-zscore 0.6:0.4": dict(bm25_weight=0.6, dense_weight=0.4),
+    "lang-zscore 0.7:0.3": dict(bm25_weight=0.7, dense_weight=0.3),
+    "lang-zscore 0.8:0.2": dict(bm25_weight=0.8, dense_weight=0.2),
 }
 
 
@@ -53,8 +54,8 @@ def _suite() -> list[tuple[str, set[str]]]:
     return [(c.question, set(c.expected_sources)) for c in cases if c.answerable and c.expected_sources]
 
 
-def _top1(store: ChunkStore, tokenizer: Tokenizer, questions, config: dict) -> tuple[float, float]:
-    retriever = HybridRetriever(store, tokenizer, RetrievalSettings(**config))
+def _top1(store: ChunkStore, tokenizer: Tokenizer, questions, config: dict, glossary) -> tuple[float, float]:
+    retriever = HybridRetriever(store, tokenizer, RetrievalSettings(**config), glossary)
     start = time.perf_counter()
     right = sum(Path(retriever.search(q, k=1)[0].chunk.source).stem in expected for q, expected in questions)
     return right / len(questions), (time.perf_counter() - start) * 1000 / len(questions)
@@ -78,10 +79,12 @@ def main() -> None:
             report = index_files([folder], store, tokenizer, settings)
             print(f"{name}: indexed {len(report.indexed)} docs, {report.chunks} chunks in {time.perf_counter() - start:.1f}s; {len(qs)} questions")
             workloads[name] = (store, qs)
-        print(f"\n{'config':24} {'korquad top1':>13} {'suite top1':>11} {'ms/query':>9}")
+        glossary = load_glossary("bundled", tokenizer)
+        print(f"\n{'config':24} {'glossary':>8} {'korquad top1':>13} {'suite top1':>11} {'ms/query':>9}")
         for label, config in CONFIGS.items():
-            scores = [_top1(store, tokenizer, qs, config) for store, qs in workloads.values()]
-            print(f"{label:24} {scores[0][0]:13.1%} {scores[1][0]:11.1%} {scores[0][1]:9.1f}")
+            for name, expansion in (("no", None), ("yes", glossary)):
+                scores = [_top1(store, tokenizer, qs, config, expansion) for store, qs in workloads.values()]
+                print(f"{label:24} {name:>8} {scores[0][0]:13.1%} {scores[1][0]:11.1%} {scores[0][1]:9.1f}")
 
 
 if __name__ == "__main__":

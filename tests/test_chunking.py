@@ -33,3 +33,5 @@ def test_heading_detection():
     assert heading_of("2. 신청 방법", "신청은 온라인으로 받는다는 내용이 길게 이어진다.") == "2. 신청 방법"
     assert heading_of("지원 대상은 중소기업이다.", "다음 줄") is None
     assert heading_of("짧은 줄", None) is None
+    assert heading_of("1. 개요", "이 문서는 지원사업의 개요를 설명한다.") == "1. 개요"
+    assert heading_of("지원 예정임", "다음 줄이 더 길게 이어지는 설명 문장이다.") is None

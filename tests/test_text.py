@@ -15,3 +15,17 @@ def test_detect_language():
 def test_split_sentences_keeps_decimals_and_korean_endings():
     text = "펀드는 4,000억 원 규모이다. 금리는 1.5%이다.\nThe fund runs until 2024. Done!"
     assert split_sentences(text) == ["펀드는 4,000억 원 규모이다.", "금리는 1.5%이다.", "The fund runs until 2024.", "Done!"]
+
+
+def test_wrapped_pdf_lines_are_joined_but_list_items_stay_apart():
+    text = "산업통상자원부는 2030년까지 AI 팩토리를\n500개로 늘릴 계획이다.\n- 첫 항목\n- 둘째 항목\n\n새 문단"
+    assert split_sentences(text) == ["산업통상자원부는 2030년까지 AI 팩토리를 500개로 늘릴 계획이다.", "첫 항목", "둘째 항목", "새 문단"]
+
+
+def test_ordinals_and_abbreviations_do_not_end_sentences():
+    text = "Die M.AX-Allianz wurde am 10. September 2025 gegründet. The U.S. investment is 200 billion dollars. Next."
+    assert split_sentences(text) == [
+        "Die M.AX-Allianz wurde am 10. September 2025 gegründet.",
+        "The U.S. investment is 200 billion dollars.",
+        "Next.",
+    ]

@@ -1,0 +1,44 @@
+"""Numbers as values, whatever language wrote them: '4,000억 원', '400 billion won' and '400 Milliarden' agree."""
+
+from __future__ import annotations
+
+import re
+
+_KOREAN_UNITS = {"조": 10**12, "억": 10**8, "만": 10**4, "천": 10**3}
+_WORD_UNITS = {
+    "thousand": 10**3, "million": 10**6, "billion": 10**9, "trillion": 10**12,
+    "tausend": 10**3, "millionen": 10**6, "milliarde": 10**9, "milliarden": 10**9, "billionen": 10**12,
+}
+# A number with an optional unit right after it: Korean unit syllable, or an English/German scale word.
+_TERM = re.compile(
+    r"(?P<n>\d+(?:,\d{3})*(?:\.\d+)?)\s*(?:(?P<ko>[조억만천])|(?P<word>thousand|million|billion|trillion"
+    r"|tausend|millionen|milliarden|milliarde|billionen)\b)?",
+    re.IGNORECASE,
+)
+
+
+def numeric_values(text: str) -> set[float]:
+    """Every number in the text as a value; Korean unit runs ('1조 1,347억', '1만 2,000') add up to one value.
+
+    'billion' is read the English way (10^9); German 'Milliarden'/'Billionen' are 10^9/10^12.
+    """
+    values: set[float] = set()
+    run_value, run_unit, run_end = 0.0, None, -1
+    for match in _TERM.finditer(text):
+        number = float(match.group("n").replace(",", ""))
+        korean, word = match.group("ko"), (match.group("word") or "").lower()
+        if korean:
+            unit = _KOREAN_UNITS[korean]
+            # '1조 1,347억': a smaller unit right after a larger one continues the same amount.
+            if run_unit and unit < run_unit and match.start() - run_end <= 2:
+                run_value += number * unit
+            else:
+                run_value = number * unit
+            run_unit, run_end = unit, match.end()
+            values.add(run_value)
+            continue
+        if run_unit and match.start() - run_end <= 2 and number < 10**4:
+            values.add(run_value + number)  # '1만 2,000' = 12,000
+        run_unit = None
+        values.add(number * _WORD_UNITS.get(word, 1))
+    return values

@@ -1,0 +1,24 @@
+import pytest
+
+from assistant.numbers import numeric_values
+
+
+@pytest.mark.parametrize(
+    "korean, other",
+    [
+        ("4,000억 원", "400 billion won"),
+        ("4,000억 원", "400 Milliarden Won"),
+        ("150조 원", "150 trillion won"),
+        ("150조 원", "150 Billionen Won"),
+        ("3만 개", "30,000 factories"),
+        ("1만 2,000개", "12,000 factories"),
+        ("1조 1,347억 원", "1.1347 trillion won"),
+    ],
+)
+def test_the_same_amount_written_differently_has_one_value(korean, other):
+    assert numeric_values(korean) & numeric_values(other)
+
+
+def test_plain_numbers_and_percentages():
+    assert numeric_values("2030년까지 500개, 40% 이상") == {2030.0, 500.0, 40.0}
+    assert numeric_values("no numbers here") == set()
