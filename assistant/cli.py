@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import json
 import sys
+import time
 from pathlib import Path
 
 import click
 
 from .config import Settings
-from .evaluation import SuiteError, load_suite, metrics, run_suite, write_results
+from .evaluation import METRIC_NAMES, Case, SuiteError, load_suite, metrics, result_line, run_suite, write_results
 from .service import AssistantService, QuestionError
 
 index_option = click.option(
@@ -64,17 +65,15 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the eval result shape).")
 def ask(question: str, index_dir: Path | None, as_json: bool) -> None:
     """Answer one question with cited sources."""
-    from .evaluation import Case, result_line
-
     service = _service(index_dir)
+    start = time.perf_counter()
     try:
         answer = service.ask(question)
     except QuestionError as exc:
         raise click.UsageError(str(exc)) from exc
     if as_json:
-        line = result_line(Case(id="cli", question=question, answerable=True), answer, 0.0)
-        line.pop("latency_ms")
-        click.echo(json.dumps(line, ensure_ascii=False))
+        case = Case(id="cli", question=question, answerable=True)
+        click.echo(json.dumps(result_line(case, answer, (time.perf_counter() - start) * 1000), ensure_ascii=False))
         return
     click.echo(answer.text)
     for c in answer.citations:
@@ -82,12 +81,29 @@ def ask(question: str, index_dir: Path | None, as_json: bool) -> None:
         click.echo(f"\n[{c.number}] {c.source}{page}\n    \"{c.snippet}\"")
 
 
+def _thresholds(values: tuple[str, ...]) -> dict[str, float]:
+    thresholds = {}
+    for value in values:
+        name, _, number = value.partition("=")
+        name = name.strip()
+        if name not in METRIC_NAMES:
+            raise click.BadParameter(f"unknown metric '{name}'; known: {', '.join(METRIC_NAMES)}", param_hint="--fail-under")
+        try:
+            thresholds[name] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"'{value}': use METRIC=NUMBER, e.g. top1_source=0.9", param_hint="--fail-under") from None
+    return thresholds
+
+
 @main.command(name="eval")
 @click.argument("suite", type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @index_option
 @click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write result lines (JSONL).")
-def evaluate(suite: Path, index_dir: Path | None, out: Path) -> None:
+@click.option("--fail-under", "fail_under", multiple=True, metavar="METRIC=VALUE",
+              help="Exit 1 when a metric is below VALUE (repeatable), e.g. --fail-under top1_source=0.9.")
+def evaluate(suite: Path, index_dir: Path | None, out: Path, fail_under: tuple[str, ...]) -> None:
     """Run an answer-quality suite (JSONL) and print its metrics."""
+    thresholds = _thresholds(fail_under)
     try:
         cases = load_suite(suite)
     except SuiteError as exc:
@@ -95,8 +111,14 @@ def evaluate(suite: Path, index_dir: Path | None, out: Path) -> None:
     service = _service(index_dir)
     results = run_suite(cases, service.ask)
     write_results(results, out)
-    for name, value in metrics(results).items():
+    summary = metrics(results)
+    for name, value in summary.items():
         click.echo(f"{name:24} {value}")
+    below = [f"{name} {summary[name]} < {limit}" for name, limit in thresholds.items() if summary[name] < limit]
+    for line in below:
+        click.echo(f"BELOW THRESHOLD: {line}", err=True)
+    if below:
+        sys.exit(1)
 
 
 @main.command()

@@ -11,6 +11,10 @@ from pathlib import Path
 from .schema import Answer
 
 REQUIRED_FIELDS = {"id": str, "question": str, "answerable": bool}
+METRIC_NAMES = (
+    "cases", "answerable", "unanswerable", "top1_source", "facts_present", "abstained_unanswerable",
+    "false_abstention", "latency_p50_ms", "latency_p95_ms",
+)
 OPTIONAL_FIELDS = {"language": str, "expected_sources": list, "must_include": list, "tags": list, "answer_source": str}
 
 

@@ -31,7 +31,7 @@ def test_ask_prints_answer_and_sources_or_json(tmp_path, docs):
 
     as_json = runner.invoke(main, ["ask", "How big is the DX fund?", "--index", str(tmp_path / "idx"), "--json"])
     line = json.loads(as_json.output)
-    assert set(line) == {"id", "question", "answer", "abstained", "citations"}
+    assert set(line) == {"id", "question", "answer", "abstained", "citations", "latency_ms"}
     assert line["citations"][0]["source"] == "dx_fund_en.md" and not line["abstained"]
 
     empty = runner.invoke(main, ["ask", "  ", "--index", str(tmp_path / "idx")])
@@ -52,6 +52,20 @@ def test_eval_writes_results_and_prints_metrics(tmp_path, docs):
     assert "top1_source              1.0" in result.output and "abstained_unanswerable   1.0" in result.output
     lines = [json.loads(l) for l in out.read_text(encoding="utf-8").splitlines()]
     assert [l["id"] for l in lines] == ["a", "b"] and lines[1]["abstained"]
+
+    gate = CliRunner().invoke(
+        main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out), "--fail-under", "top1_source=1.0",
+               "--fail-under", "false_abstention=0.5"],
+    )
+    assert gate.exit_code == 1 and "BELOW THRESHOLD: false_abstention 0.0 < 0.5" in gate.output
+
+
+def test_eval_refuses_an_unknown_threshold_before_running(tmp_path):
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text('{"id": "a", "question": "q", "answerable": true}\n', encoding="utf-8")
+    result = CliRunner().invoke(main, ["eval", str(suite), "--out", str(tmp_path / "r.jsonl"), "--fail-under", "accuracy=0.9"])
+    assert result.exit_code == 2 and "unknown metric 'accuracy'" in result.output
+    assert not (tmp_path / "r.jsonl").exists()
 
 
 def test_eval_names_a_malformed_line(tmp_path):
