@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 import click
 
 from .config import Settings
-from .evaluation import METRIC_NAMES, Case, SuiteError, load_suite, metrics, result_line, run_suite, write_results
+from .baselines import baseline_services
+from .evaluation import Case, SuiteError, load_suites, result_line, run_suite, write_results
+from .metrics import METRIC_NAMES, failure_reasons, groups, metrics
+from .report import Report, comparison_table, render_html, render_markdown
 from .service import AssistantService, QuestionError
 
 index_option = click.option(
@@ -96,25 +100,54 @@ def _thresholds(values: tuple[str, ...]) -> dict[str, float]:
 
 
 @main.command(name="eval")
-@click.argument("suite", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.argument("suites", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
 @index_option
-@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True, help="Where to write result lines (JSONL).")
+@click.option("--out", type=click.Path(dir_okay=False, path_type=Path), required=True,
+              help="Where to write result lines (JSONL); baselines go beside it as OUT.<baseline>.jsonl.")
 @click.option("--fail-under", "fail_under", multiple=True, metavar="METRIC=VALUE",
-              help="Exit 1 when a metric is below VALUE (repeatable), e.g. --fail-under top1_source=0.9.")
-def evaluate(suite: Path, index_dir: Path | None, out: Path, fail_under: tuple[str, ...]) -> None:
-    """Run an answer-quality suite (JSONL) and print its metrics."""
+              help="Exit 1 when a metric over all cases is below VALUE (repeatable), e.g. top1_source=0.9.")
+@click.option("--compare", is_flag=True,
+              help="Also run the baselines (bm25-whitespace, bm25-kiwi, dense, tutorial) and print a side-by-side table.")
+@click.option("--corpus", type=click.Path(exists=True, file_okay=False, path_type=Path), default=None,
+              help="Documents the tutorial baseline indexes (default: ASSISTANT_CORPUS_DIR or ./corpus).")
+@click.option("--report", "report_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Write report.md and report.html (charts, groups, failed cases) into this folder.")
+def evaluate(
+    suites: tuple[Path, ...], index_dir: Path | None, out: Path, fail_under: tuple[str, ...], compare: bool,
+    corpus: Path | None, report_dir: Path | None,
+) -> None:
+    """Run answer-quality suites (JSONL) and print their metrics."""
     thresholds = _thresholds(fail_under)
     try:
-        cases = load_suite(suite)
+        cases = load_suites(suites)
     except SuiteError as exc:
         raise click.UsageError(str(exc)) from exc
     service = _service(index_dir)
-    results = run_suite(cases, service.ask)
-    write_results(results, out)
-    summary = metrics(results)
-    for name, value in summary.items():
-        click.echo(f"{name:24} {value}")
-    below = [f"{name} {summary[name]} < {limit}" for name, limit in thresholds.items() if summary[name] < limit]
+    systems = {"assistant": service}
+    with tempfile.TemporaryDirectory() as scratch:
+        if compare:
+            corpus_dir = corpus or service.settings.corpus_dir
+            systems.update(baseline_services(service.settings, [corpus_dir], Path(scratch)))
+        runs = {name: run_suite(cases, system.stream) for name, system in systems.items()}
+    for name, results in runs.items():
+        write_results(results, out if name == "assistant" else out.with_name(f"{out.stem}.{name}{out.suffix}"))
+    report = Report(
+        suites=[p.name for p in suites],
+        systems={name: {g: metrics(r) for g, r in groups(results).items()} for name, results in runs.items()},
+        failures=[(c, r, why) for c, r in runs["assistant"] if (why := failure_reasons(c, r))],
+    )
+    if compare:
+        click.echo(comparison_table(report))
+    else:
+        for name, value in report.systems["assistant"]["all"].items():
+            click.echo(f"{name:24} {'-' if value is None else value}")
+    if report_dir is not None:
+        report_dir.mkdir(parents=True, exist_ok=True)
+        (report_dir / "report.md").write_text(render_markdown(report), encoding="utf-8")
+        (report_dir / "report.html").write_text(render_html(report), encoding="utf-8")
+        click.echo(f"Report: {report_dir / 'report.md'}, {report_dir / 'report.html'}")
+    overall = report.systems["assistant"]["all"]
+    below = [f"{m} {overall[m]} < {limit}" for m, limit in thresholds.items() if overall[m] is None or overall[m] < limit]
     for line in below:
         click.echo(f"BELOW THRESHOLD: {line}", err=True)
     if below:

@@ -54,8 +54,10 @@ class SentenceTransformerEmbeddings(Embeddings):
             os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
             try:
                 from sentence_transformers import SentenceTransformer
+                from transformers.utils import logging as transformers_logging
             except ImportError as exc:
                 raise RuntimeError("install 'sentence-transformers' (and torch==2.13.0) to use this model") from exc
+            transformers_logging.disable_progress_bar()  # a weight-loading bar would garble CLI output
             self._model = SentenceTransformer(self._name, device="cpu")
         return self._model
 

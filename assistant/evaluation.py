@@ -1,4 +1,4 @@
-"""Answer-quality suites: read a JSONL suite, answer every case, write result lines and compute metrics."""
+"""Answer-quality suites: read a JSONL suite, answer every case, write the result lines (metrics: metrics.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .schema import Answer
+from .service import Answered, Retrieved
 
 REQUIRED_FIELDS = {"id": str, "question": str, "answerable": bool}
-METRIC_NAMES = (
-    "cases", "answerable", "unanswerable", "top1_source", "facts_present", "abstained_unanswerable",
-    "false_abstention", "latency_p50_ms", "latency_p95_ms",
-)
 OPTIONAL_FIELDS = {"language": str, "expected_sources": list, "must_include": list, "tags": list, "answer_source": str}
 
 
@@ -33,6 +30,7 @@ class Case:
     expected_sources: list[str] = field(default_factory=list)
     must_include: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
+    suite: str = ""
 
 
 def load_suite(path: Path) -> list[Case]:
@@ -59,20 +57,24 @@ def load_suite(path: Path) -> list[Case]:
         if not data["question"].strip():
             raise SuiteError(f"{where}: empty question")
         seen.add(data["id"])
-        cases.append(Case(**{k: data[k] for k in {**REQUIRED_FIELDS, **OPTIONAL_FIELDS} if k in data and k != "answer_source"}))
+        fields = {k: data[k] for k in {**REQUIRED_FIELDS, **OPTIONAL_FIELDS} if k in data and k != "answer_source"}
+        cases.append(Case(**fields, suite=path.stem))
     if not cases:
         raise SuiteError(f"{path}: the suite has no cases")
     return cases
 
 
-def _squash(text: str) -> str:
-    return "".join(text.lower().split())
-
-
-def fact_present(fact: str, answer_text: str) -> bool:
-    """Whether one must_include entry ('a|b' = either) appears in the answer, ignoring case and spacing."""
-    squashed = _squash(answer_text)
-    return any(_squash(option) in squashed for option in fact.split("|") if option.strip())
+def load_suites(paths: Iterable[Path]) -> list[Case]:
+    """Read several suites; ids must be unique across them."""
+    cases: list[Case] = []
+    owner: dict[str, str] = {}
+    for path in paths:
+        for case in load_suite(path):
+            if case.id in owner:
+                raise SuiteError(f"{path}: id '{case.id}' is also used in {owner[case.id]}")
+            owner[case.id] = str(path)
+            cases.append(case)
+    return cases
 
 
 def result_line(case: Case, answer: Answer, latency_ms: float) -> dict:
@@ -87,44 +89,24 @@ def result_line(case: Case, answer: Answer, latency_ms: float) -> dict:
     }
 
 
-def run_suite(cases: Iterable[Case], ask: Callable[[str], Answer]) -> list[tuple[Case, dict]]:
-    """Answer every case; each pair is the case and its result line."""
+def run_suite(cases: Iterable[Case], stream: Callable[[str], Iterable]) -> list[tuple[Case, dict]]:
+    """Answer every case through a service's event stream; each pair is the case and its result line.
+
+    The line adds 'retrieved': the source files of the retrieved passages, best first, each once.
+    """
     results = []
     for case in cases:
         start = time.perf_counter()
-        answer = ask(case.question)
-        results.append((case, result_line(case, answer, (time.perf_counter() - start) * 1000)))
+        hits, answer = [], None
+        for event in stream(case.question):
+            if isinstance(event, Retrieved):
+                hits = event.hits
+            elif isinstance(event, Answered):
+                answer = event.answer
+        line = result_line(case, answer, (time.perf_counter() - start) * 1000)
+        line["retrieved"] = list(dict.fromkeys(hit.chunk.source for hit in hits))
+        results.append((case, line))
     return results
-
-
-def _stem(source: str) -> str:
-    return Path(source).stem
-
-
-def metrics(results: list[tuple[Case, dict]]) -> dict[str, float | int]:
-    """Top-1 source accuracy, fact presence and abstention rates over a suite run."""
-    answerable = [(c, r) for c, r in results if c.answerable]
-    unanswerable = [(c, r) for c, r in results if not c.answerable]
-    sourced = [(c, r) for c, r in answerable if c.expected_sources]
-    with_facts = [(c, r) for c, r in answerable if c.must_include]
-    top1 = sum(bool(r["citations"]) and _stem(r["citations"][0]["source"]) in c.expected_sources for c, r in sourced)
-    facts = sum(all(fact_present(f, r["answer"]) for f in c.must_include) and not r["abstained"] for c, r in with_facts)
-    latencies = sorted(r["latency_ms"] for _, r in results)
-
-    def rate(count: int, total: int) -> float:
-        return round(count / total, 4) if total else 0.0
-
-    return {
-        "cases": len(results),
-        "answerable": len(answerable),
-        "unanswerable": len(unanswerable),
-        "top1_source": rate(top1, len(sourced)),
-        "facts_present": rate(facts, len(with_facts)),
-        "abstained_unanswerable": rate(sum(r["abstained"] for _, r in unanswerable), len(unanswerable)),
-        "false_abstention": rate(sum(r["abstained"] for _, r in answerable), len(answerable)),
-        "latency_p50_ms": latencies[len(latencies) // 2] if latencies else 0.0,
-        "latency_p95_ms": latencies[min(len(latencies) - 1, int(len(latencies) * 0.95))] if latencies else 0.0,
-    }
 
 
 def write_results(results: list[tuple[Case, dict]], out: Path) -> None:

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Protocol
 
 import numpy as np
 
@@ -22,6 +23,17 @@ class Ranking:
 
     order: list[int]
     scores: dict[int, float]
+
+
+class Retriever(Protocol):
+    """Finds the chunks that answer a query."""
+
+    @property
+    def chunks(self) -> list[Chunk]: ...
+
+    def refresh(self) -> None: ...
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]: ...
 
 
 class BM25Index:
@@ -92,8 +104,7 @@ class HybridRetriever:
         k = k or self._settings.top_k
         if not self._snapshot.chunks:
             return []
-        terms = self._tokenizer.tokens(query)
-        expanded = self._glossary.expand(terms) if self._glossary else Query(terms)
+        expanded = self._expand(query)
         lexical = self._bm25.rank(expanded.search_tokens(), self._settings.candidates)
         dense = self._dense(query)
         if self._settings.fusion == "rrf":
@@ -103,9 +114,24 @@ class HybridRetriever:
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         return [self._hit(i, fused[i], dense, expanded) for i in best]
 
+    def _expand(self, query: str) -> Query:
+        terms = self._tokenizer.tokens(query)
+        return self._glossary.expand(terms) if self._glossary else Query(terms)
+
     def _hit(self, index: int, score: float, dense: Ranking, query: Query) -> Hit:
         coverage = query.weighted_share(set(self._snapshot.tokens[index]), self._bm25.idf)
         return Hit(self._snapshot.chunks[index], score, dense.scores.get(index, 0.0), coverage)
+
+    def with_coverage(self, query: str, hits: list[Hit]) -> list[Hit]:
+        """Other retrievers' hits with the term coverage this retriever gives its own (for fair baselines)."""
+        expanded = self._expand(query)
+        covered = []
+        for hit in hits:
+            index = self._positions.get((hit.chunk.source, hit.chunk.position))
+            known = index is not None and self._snapshot.chunks[index].text == hit.chunk.text
+            tokens = self._snapshot.tokens[index] if known else self._tokenizer.tokens(hit.chunk.text)
+            covered.append(replace(hit, term_coverage=expanded.weighted_share(set(tokens), self._bm25.idf)))
+        return covered
 
     def _rrf(self, lexical: Ranking, dense: Ranking) -> dict[int, float]:
         fused: dict[int, float] = {}

@@ -11,7 +11,7 @@ from .config import Settings
 from .embeddings import make_embeddings
 from .glossary import load_glossary
 from .indexer import Progress, index_files
-from .retrieval import HybridRetriever
+from .retrieval import HybridRetriever, Retriever
 from .schema import Answer, Hit, IngestReport
 from .store import ChunkStore
 from .text import clean, detect_language
@@ -42,13 +42,14 @@ Event = Retrieved | Answered
 class AssistantService:
     """Indexes documents and answers questions over them; builds its parts from one Settings."""
 
-    def __init__(self, settings: Settings) -> None:
+    def __init__(self, settings: Settings, retriever: Retriever | None = None) -> None:
+        """Build the parts the settings name; a given retriever replaces the hybrid one (for baselines)."""
         self.settings = settings
         self._tokenizer = Tokenizer()
         self._embeddings = make_embeddings(settings.embeddings)
         self._store = ChunkStore(settings.store, settings.index_dir, self._embeddings)
         glossary = load_glossary(settings.glossary, self._tokenizer)
-        self._retriever = HybridRetriever(self._store, self._tokenizer, settings.retrieval, glossary)
+        self._retriever = retriever or HybridRetriever(self._store, self._tokenizer, settings.retrieval, glossary)
         self._generator = make_generator(settings.answer, self._embeddings, self._tokenizer, glossary)
 
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:

@@ -4,7 +4,7 @@ Retrieves once per case, then scores every combination in the grid with the real
 the combinations whose worst margin over the issue's targets (top-1 source 0.90, facts 0.85, abstention 0.90) is
 best, and the current defaults.
 
-    .venv/bin/python evals/answer_sweep.py [--index DIR]
+    .venv/bin/python evals/answer_sweep.py [SUITE...] [--index DIR]
 """
 
 from __future__ import annotations
@@ -20,18 +20,19 @@ from langchain_core.embeddings import Embeddings
 from assistant.answer import ExtractiveGenerator
 from assistant.config import AnswerSettings, Settings
 from assistant.glossary import load_glossary
-from assistant.evaluation import load_suite, metrics, result_line
+from assistant.evaluation import load_suites, result_line
+from assistant.metrics import metrics
 from assistant.service import AssistantService
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS = {"top1_source": 0.90, "facts_present": 0.85, "abstained_unanswerable": 0.90}
 GRID = {
-    "dense_share": [0.2, 0.3],
-    "lexical_share": [0.3, 0.4, 0.5],
-    "coverage_share": [0.2, 0.4],
-    "number_share": [0.1, 0.2],
+    "dense_share": [0.2, 0.3, 0.4],
+    "lexical_share": [0.2, 0.3, 0.4],
+    "coverage_share": [0.2, 0.4, 0.6],
+    "number_share": [0.2],
     "cross_language_share": [1.2, 1.4],
-    "min_evidence": [0.4, 0.45, 0.5, 0.55, 0.6],
+    "min_evidence": [0.45, 0.5, 0.55, 0.6],
 }
 
 
@@ -50,13 +51,14 @@ class CachedEmbeddings(Embeddings):
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("suites", nargs="*", type=Path, help="Suites (default: every evals/*.jsonl).")
     parser.add_argument("--index", type=Path, default=None, help="Index to use (default: a fresh one of corpus/).")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(index_dir=args.index or Path(tmp) / "index")
         service = AssistantService(settings)
         service.ingest([ROOT / "corpus"])
-        cases = [c for suite in sorted((ROOT / "evals").glob("*.jsonl")) for c in load_suite(suite)]
+        cases = load_suites(args.suites or sorted((ROOT / "evals").glob("*.jsonl")))
         retrieved = [(case, next(service.stream(case.question)).hits) for case in cases]
         embeddings = CachedEmbeddings(service._embeddings)
         glossary = load_glossary(settings.glossary, service._tokenizer)

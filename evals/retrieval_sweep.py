@@ -18,7 +18,7 @@ from pathlib import Path
 
 from assistant.config import RetrievalSettings, Settings
 from assistant.embeddings import make_embeddings
-from assistant.evaluation import load_suite
+from assistant.evaluation import load_suites
 from assistant.glossary import load_glossary
 from assistant.indexer import index_files
 from assistant.retrieval import HybridRetriever
@@ -50,7 +50,7 @@ def _korquad(path: Path, folder: Path, sample: int) -> list[tuple[str, set[str]]
 
 
 def _suite() -> list[tuple[str, set[str]]]:
-    cases = [c for suite in sorted((ROOT / "evals").glob("*.jsonl")) for c in load_suite(suite)]
+    cases = load_suites(sorted((ROOT / "evals").glob("*.jsonl")))
     return [(c.question, set(c.expected_sources)) for c in cases if c.answerable and c.expected_sources]
 
 

@@ -50,6 +50,36 @@ def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> P
     return path
 
 
+def write_ksc_pdf(path: Path, lines: list[str]) -> Path:
+    """Write a one-page PDF whose Korean text uses the predefined KSC-EUC-H CMap with a non-embedded font, as older
+    Korean government PDFs do (after shared/fixtures/make_ksc_pdf.py); pypdf cannot decode its text."""
+    content = b"BT /F1 14 Tf 72 760 Td 20 TL\n" + b"".join(
+        b"<" + line.encode("euc-kr").hex().encode() + b"> Tj T*\n" for line in lines
+    ) + b"ET"
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        b"<< /Type /Font /Subtype /Type0 /BaseFont /HYSMyeongJo-Medium /Encoding /KSC-EUC-H /DescendantFonts [6 0 R] >>",
+        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HYSMyeongJo-Medium /CIDSystemInfo << /Registry (Adobe) "
+        b"/Ordering (Korea1) /Supplement 1 >> /FontDescriptor 7 0 R /DW 1000 >>",
+        b"<< /Type /FontDescriptor /FontName /HYSMyeongJo-Medium /Flags 6 /FontBBox [0 -148 1001 880] /ItalicAngle 0 "
+        b"/Ascent 880 /Descent -148 /CapHeight 880 /StemV 50 >>",
+    ]
+    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(index_dir=tmp_path / "index")

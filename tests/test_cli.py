@@ -73,3 +73,29 @@ def test_eval_names_a_malformed_line(tmp_path):
     suite.write_text('{"id": "a", "question": "q"}\n', encoding="utf-8")
     result = CliRunner().invoke(main, ["eval", str(suite), "--out", str(tmp_path / "r.jsonl")])
     assert result.exit_code == 2 and "suite.jsonl:1: missing field 'answerable'" in result.output
+
+
+def test_eval_compare_writes_baselines_and_reports(tmp_path, docs):
+    _ingest(tmp_path / "idx", docs)
+    suite = tmp_path / "suite.jsonl"
+    suite.write_text(
+        json.dumps({"id": "a", "question": "AI 팩토리 몇 개?", "language": "ko", "answerable": True,
+                    "expected_sources": ["ai_factory_ko"], "must_include": ["500"], "tags": ["typo"]}, ensure_ascii=False)
+        + "\n" + json.dumps({"id": "b", "question": "<script>alert(1)</script> 날씨", "answerable": False}) + "\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "out" / "r.jsonl"
+    result = CliRunner().invoke(
+        main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out), "--compare",
+               "--corpus", str(docs), "--report", str(tmp_path / "report")],
+    )
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[0] == "| metric | assistant | bm25-whitespace | bm25-kiwi | dense | tutorial |"
+    assert "| top1_source | 100.0% |" in result.output
+    for name in ("r.jsonl", "r.bm25-whitespace.jsonl", "r.bm25-kiwi.jsonl", "r.dense.jsonl", "r.tutorial.jsonl"):
+        lines = [json.loads(l) for l in (out.parent / name).read_text(encoding="utf-8").splitlines()]
+        assert [l["id"] for l in lines] == ["a", "b"] and "retrieved" in lines[0]
+    markdown = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
+    page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
+    assert "| tag=typo |" in markdown and "## Failed cases (assistant: 0)" in markdown
+    assert page.count("<svg") == 13 and "<script>" not in page and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")

@@ -1,13 +1,10 @@
-from pathlib import Path
-
 import pytest
 from pypdf import PdfWriter
 
 from assistant.config import IngestSettings
 from assistant.ingest import IngestError, find_files, load_file
-from conftest import write_pdf
+from conftest import write_ksc_pdf, write_pdf
 
-FIXTURES = Path(__file__).resolve().parents[2] / "shared" / "fixtures"
 LIMITS = IngestSettings()
 
 
@@ -33,9 +30,10 @@ def test_markdown_title_and_cp949_text(tmp_path):
     assert load_file(legacy, LIMITS)[0].text == "규제자유특구 안내"
 
 
-def test_ksc_euc_pdf_is_refused_with_the_reason():
+def test_ksc_euc_pdf_is_refused_with_the_reason(tmp_path):
+    pdf = write_ksc_pdf(tmp_path / "old.pdf", ["스마트공장 구축 지원사업 안내", "신청: 중소벤처기업부"])
     with pytest.raises(IngestError, match="font encoding"):
-        load_file(FIXTURES / "ksc_euc_font.pdf", LIMITS)
+        load_file(pdf, LIMITS)
 
 
 def test_encrypted_pdf_is_refused(tmp_path):

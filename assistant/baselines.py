@@ -1,0 +1,120 @@
+"""Baseline retrievers for `assistant eval --compare`: the same suite and answerer over simpler retrieval.
+
+- bm25-whitespace: BM25 over lower-cased whitespace tokens of the assistant's chunks
+- bm25-kiwi: BM25 over the assistant's Kiwi-morpheme tokens, no dense, no glossary
+- dense: the embedding model's nearest chunks in Chroma only
+- tutorial: the LangChain tutorial pipeline: pages cut by RecursiveCharacterTextSplitter (1,000 / 200 characters),
+  embedded with all-MiniLM-L6-v2 into their own Chroma collection, top-k by similarity
+Answers are written by the assistant's extractive generator in every case, so the table compares retrieval.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import EmbeddingSettings, Settings
+from .embeddings import make_embeddings
+from .ingest import IngestError, find_files, load_file
+from .glossary import load_glossary
+from .retrieval import BM25Index, HybridRetriever, Retriever
+from .schema import Chunk, Hit
+from .service import AssistantService
+from .store import ChunkStore
+from .text import detect_language
+from .tokens import Tokenizer
+
+TUTORIAL_CHUNK_SIZE = 1000
+TUTORIAL_CHUNK_OVERLAP = 200
+TUTORIAL_COLLECTION = "tutorial_baseline"
+
+
+# Gives baseline hits the term coverage the assistant's answerer reads, so only retrieval differs.
+Annotate = Callable[[str, list[Hit]], list[Hit]]
+
+
+class KeywordRetriever:
+    """BM25 alone over given chunk tokens, with the query cut by the same tokenizer."""
+
+    def __init__(
+        self, chunks: list[Chunk], tokens: list[list[str]], tokenize: Callable[[str], list[str]], k: int, annotate: Annotate
+    ):
+        self._chunks = chunks
+        self._bm25 = BM25Index(tokens)
+        self._tokenize = tokenize
+        self._k = k
+        self._annotate = annotate
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._chunks
+
+    def refresh(self) -> None:
+        """Fixed snapshot: baselines are built for one evaluation run."""
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        ranking = self._bm25.rank(self._tokenize(query), k or self._k)
+        return self._annotate(query, [Hit(self._chunks[i], ranking.scores[i], 0.0) for i in ranking.order])
+
+
+class DenseRetriever:
+    """Nearest chunks by embedding alone, from one store."""
+
+    def __init__(self, store: ChunkStore, k: int, annotate: Annotate) -> None:
+        self._store = store
+        self._snapshot = store.snapshot()
+        self._k = k
+        self._annotate = annotate
+
+    @property
+    def chunks(self) -> list[Chunk]:
+        return self._snapshot.chunks
+
+    def refresh(self) -> None:
+        self._snapshot = self._store.snapshot()
+
+    def search(self, query: str, k: int | None = None) -> list[Hit]:
+        found = self._store.dense_search(query, k or self._k, self._snapshot.versions)
+        return self._annotate(query, [Hit(chunk, similarity, similarity) for chunk, similarity in found])
+
+
+def _whitespace(text: str) -> list[str]:
+    return text.lower().split()
+
+
+def build_tutorial_store(corpus: list[Path], index_dir: Path, settings: Settings) -> ChunkStore:
+    """Index the corpus the tutorial's way into its own collection (files that fail to load are left out)."""
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    splitter = RecursiveCharacterTextSplitter(chunk_size=TUTORIAL_CHUNK_SIZE, chunk_overlap=TUTORIAL_CHUNK_OVERLAP)
+    embeddings = make_embeddings(EmbeddingSettings(model="sentence-transformers:bundled-minilm"))
+    store = ChunkStore(settings.store.model_copy(update={"collection": TUTORIAL_COLLECTION}), index_dir, embeddings)
+    for path in find_files(corpus):
+        try:
+            pages = load_file(path, settings.ingest)
+        except IngestError:
+            continue
+        chunks = [
+            Chunk(piece, path.name, page.page, "", page.title, detect_language(piece), position)
+            for position, (page, piece) in enumerate((p, s) for p in pages for s in splitter.split_text(p.text))
+        ]
+        store.replace_document(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), chunks, [[] for _ in chunks])
+    return store
+
+
+def baseline_services(settings: Settings, corpus: list[Path], scratch: Path) -> dict[str, AssistantService]:
+    """One service per baseline over the index in settings.index_dir (the tutorial one indexes into scratch)."""
+    k = settings.retrieval.top_k
+    own = ChunkStore(settings.store, settings.index_dir, make_embeddings(settings.embeddings))
+    snapshot = own.snapshot()
+    tokenizer = Tokenizer()
+    annotate = HybridRetriever(own, tokenizer, settings.retrieval, load_glossary(settings.glossary, tokenizer)).with_coverage
+    whitespace_tokens = [_whitespace(c.text) for c in snapshot.chunks]
+    retrievers: dict[str, Retriever] = {
+        "bm25-whitespace": KeywordRetriever(snapshot.chunks, whitespace_tokens, _whitespace, k, annotate),
+        "bm25-kiwi": KeywordRetriever(snapshot.chunks, snapshot.tokens, tokenizer.tokens, k, annotate),
+        "dense": DenseRetriever(own, k, annotate),
+        "tutorial": DenseRetriever(build_tutorial_store(corpus, scratch, settings), k, annotate),
+    }
+    return {name: AssistantService(settings, retriever=r) for name, r in retrievers.items()}
