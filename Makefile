@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: run test setup setup-test browser
+.PHONY: run test eval setup setup-test browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -39,3 +39,9 @@ run: setup
 test: setup-test browser
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+# Every shipped suite, the assistant beside its baselines: prints the comparison table, writes results/ and
+# results/report.{md,html}.
+eval: setup
+	$(BIN)/assistant ingest corpus/
+	$(BIN)/assistant eval evals/*.jsonl --compare --out results/all.jsonl --report results

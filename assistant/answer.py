@@ -59,6 +59,7 @@ class _Candidate:
     sentence: str
     language: str
     score: float
+    terms: frozenset[str]  # the question terms the sentence contains
 
 
 class ExtractiveGenerator:
@@ -128,17 +129,22 @@ class ExtractiveGenerator:
                 or (asks_date and not _DATE.search(sentence))
             ):
                 score *= MISSING_ANSWER_TYPE
-            candidates.append(_Candidate(i, sentence, sentence_language, score))
+            candidates.append(_Candidate(i, sentence, sentence_language, score, frozenset(query.matched(found))))
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
-        floor = max(self._settings.min_evidence, candidates[0].score * self._settings.keep_ratio)
+        """The best sentence, then any nearly as good, or good enough and naming question terms not yet covered
+        (the second half of a question that asks two things)."""
+        close = max(self._settings.min_evidence, candidates[0].score * self._settings.keep_ratio)
         chosen: list[_Candidate] = []
+        covered: set[str] = set()
         for candidate in candidates:
-            if candidate.score < floor or len(chosen) == self._settings.max_sentences:
+            if len(chosen) == self._settings.max_sentences or candidate.score < self._settings.min_evidence:
                 break
-            if all(candidate.sentence != c.sentence for c in chosen):
+            adds = candidate.terms - covered
+            if (candidate.score >= close or adds) and all(candidate.sentence != c.sentence for c in chosen):
                 chosen.append(candidate)
+                covered |= candidate.terms
         return chosen
 
     def _compose(self, question: str, language: str, hits: list[Hit], chosen: list[_Candidate], evidence: float) -> Answer:

@@ -29,8 +29,7 @@ TARGETS = {"top1_source": 0.90, "facts_present": 0.85, "abstained_unanswerable":
 GRID = {
     "dense_share": [0.2, 0.3, 0.4],
     "lexical_share": [0.2, 0.3, 0.4],
-    "coverage_share": [0.2, 0.4, 0.6],
-    "number_share": [0.2],
+    "coverage_share": [0.2, 0.4],
     "cross_language_share": [1.2, 1.4],
     "min_evidence": [0.45, 0.5, 0.55, 0.6],
 }
