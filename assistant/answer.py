@@ -16,7 +16,7 @@ from .config import AnswerSettings
 from .glossary import Glossary, Query
 from .numbers import numeric_values
 from .schema import Answer, Citation, Hit
-from .text import detect_language, split_sentences
+from .text import detect_language, split_question, split_sentences
 from .tokens import Tokenizer
 
 MIN_SENTENCE_CHARS = 12
@@ -75,11 +75,24 @@ class ExtractiveGenerator:
 
     def generate(self, question: str, hits: list[Hit]) -> Answer:
         language = detect_language(question)
+        parts = split_question(question)
+        if len(parts) > 1:
+            return self._generate_parts(question, parts, language, hits)
         candidates = self._score(question, language, hits)
         evidence = candidates[0].score if candidates else 0.0
         if evidence < self._settings.min_evidence:
             return self.abstain(question, language, evidence)
         chosen = self._choose(candidates)
+        return self._compose(question, language, hits, chosen, evidence)
+
+    def _generate_parts(self, question: str, parts: list[str], language: str, hits: list[Hit]) -> Answer:
+        """Answer each part of a two-part question with its own best sentence; abstain only if no part is answered."""
+        best = [c[0] for c in (self._score(part, language, hits) for part in parts) if c]
+        evidence = max((c.score for c in best), default=0.0)
+        chosen = [c for c in best if c.score >= self._settings.min_evidence]
+        chosen = [c for i, c in enumerate(chosen) if all(c.sentence != d.sentence for d in chosen[:i])]
+        if not chosen:
+            return self.abstain(question, language, evidence)
         return self._compose(question, language, hits, chosen, evidence)
 
     def abstain(self, question: str, language: str, evidence: float = 0.0) -> Answer:

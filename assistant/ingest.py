@@ -127,13 +127,16 @@ def _read_pdf(path: Path, data: bytes, limits: IngestSettings) -> list[Page]:
             except Exception as exc:  # one broken page must not hide the others' reason
                 raise IngestError(f"page {number} could not be read ({exc.__class__.__name__})") from exc
         if _is_garbled(raw, warnings):
-            garbled.append(number)
-            continue
+            raw = _decode_ksc_page(page, reader)
+            if raw is None:
+                garbled.append(number)
+                continue
         pages.append(Page(source=path.name, page=number, text=clean(raw), title=title))
     if garbled:
         raise IngestError(
             f"the text of page(s) {', '.join(map(str, garbled))} uses a font encoding that cannot be decoded "
-            "(e.g. KSC-EUC-H without Unicode mapping); export the PDF again with embedded Unicode fonts"
+            "(e.g. a CJK CMap such as KSC-Johab-H without Unicode mapping); "
+            "export the PDF again with embedded Unicode fonts"
         )
     if pages and title == path.stem:
         title = _first_line_title(pages[0].text, path)
@@ -149,6 +152,22 @@ def _pdf_title(reader) -> str:
     title = clean(str(title)).strip() if title else ""
     # PDF writers fill in placeholders such as 'untitled' when the author set no title.
     return "" if title.lower() in {"untitled", "(anonymous)", "anonymous"} else title
+
+
+def _decode_ksc_page(page, reader) -> str | None:
+    """Text of a page pypdf garbled, read straight from its KSC-encoded strings; None when that is not possible."""
+    from .pdf_cjk import extract_ksc_text, uses_ksc_font  # imports pypdf, which stays lazy as in _read_pdf
+
+    try:
+        if not uses_ksc_font(page):
+            return None
+        text = clean(extract_ksc_text(page, reader))
+    except Exception:  # a fallback on an odd file must end in the clear refusal, never in a crash
+        return None
+    # Undecodable bytes are still U+FFFD here so the garbage check can tell wrongly-guessed bytes from a few strays.
+    if not text.strip() or _is_garbled(text, []):
+        return None
+    return text.replace("\ufffd", "")
 
 
 def _is_garbled(text: str, warnings: list[str]) -> bool:

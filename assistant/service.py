@@ -14,8 +14,12 @@ from .indexer import Progress, index_files
 from .retrieval import HybridRetriever, Retriever
 from .schema import Answer, Hit, IngestReport
 from .store import ChunkStore
-from .text import clean, detect_language
+from .text import clean, detect_language, split_question
 from .tokens import Tokenizer
+
+
+# Passages retrieved for each part of a two-part question, besides those for the whole question.
+PART_HITS = 3
 
 
 class QuestionError(ValueError):
@@ -67,6 +71,14 @@ class AssistantService:
         """Answer a question step by step: first the passages found, then the answer."""
         question = self._validated(question)
         hits = self._retriever.search(question)
+        parts = split_question(question)
+        if len(parts) > 1:
+            # A question that asks two things may need a passage for each that the whole question ranks low.
+            seen = {(h.chunk.source, h.chunk.position) for h in hits}
+            for part in parts:
+                extra = [h for h in self._retriever.search(part, k=PART_HITS) if (h.chunk.source, h.chunk.position) not in seen]
+                seen.update((h.chunk.source, h.chunk.position) for h in extra)
+                hits += extra
         yield Retrieved(hits)
         if not hits:
             yield Answered(self._generator.abstain(question, detect_language(question)))

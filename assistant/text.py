@@ -40,3 +40,26 @@ def split_sentences(text: str) -> list[str]:
     """Split text into sentences, joining lines that a PDF wrapped and keeping list items apart."""
     pieces = (p.strip(" -•▲*#\t") for p in _SENTENCE_END.split(_WRAPPED_LINE.sub(" ", text)) if p)
     return [p for p in pieces if len(p) > 1]
+
+
+_QUESTION_WORD = re.compile(
+    r"몇|얼마|언제|어디|누구|무엇|뭐|어느|어떤|\b(how|what|which|when|who|where|wie|was|welche[rsnm]?|wann|wer|wo)\b", re.I
+)
+# Where a two-part question divides: a clause break, or (Korean) the conjunction after the first thing asked about.
+_CLAUSE_BREAK = re.compile(r"(?<=[고며])\s*,\s*|,\s*(?:and|und)\s+|\s+(?:and|und)\s+(?=(?:how|what|which|when|who|where|wie|was|welche|wann|wer|wo)\b)", re.I)
+_KOREAN_AND = re.compile(r"(?<=[가-힣A-Za-z0-9])(?:이랑|랑|와|과|하고)\s+")
+
+
+def split_question(question: str) -> list[str]:
+    """The parts of a question that asks two things ('A와 B는 각각 몇 개?', 'How many X, and what is Y?'), else [question].
+
+    Each part keeps enough words to be searched and answered on its own.
+    """
+    lowered = question.lower()
+    asks_twice = len(_QUESTION_WORD.findall(question)) >= 2 or any(w in lowered for w in ("각각", "비교", "respectively", "compare"))
+    if not asks_twice:
+        return [question]
+    parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(question) if p and p.strip(" ,")]
+    if len(parts) < 2:
+        parts = [p.strip() for p in _KOREAN_AND.split(question, maxsplit=1)]
+    return parts if len(parts) >= 2 and all(len(p) >= 2 for p in parts) else [question]

@@ -30,10 +30,79 @@ def test_markdown_title_and_cp949_text(tmp_path):
     assert load_file(legacy, LIMITS)[0].text == "규제자유특구 안내"
 
 
-def test_ksc_euc_pdf_is_refused_with_the_reason(tmp_path):
-    pdf = write_ksc_pdf(tmp_path / "old.pdf", ["스마트공장 구축 지원사업 안내", "신청: 중소벤처기업부"])
+KSC_FONT = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /HYSMyeongJo-Medium /Encoding %s /DescendantFonts [<< /Type /Font "
+    b"/Subtype /CIDFontType0 /BaseFont /HYSMyeongJo-Medium /CIDSystemInfo << /Registry (Adobe) /Ordering (Korea1) "
+    b"/Supplement 1 >> /DW 1000 >>] >>"
+)
+HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
+
+
+def write_cmap_pdf(path, content: bytes, fonts: dict[bytes, bytes]):
+    """Like conftest's write_ksc_pdf, but with any content stream and fonts (resource name -> font dictionary)."""
+    objects = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
+        + b" ".join(b"/%s %d 0 R" % (name, 5 + i) for i, name in enumerate(fonts)) + b" >> >> >>",
+        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
+        *fonts.values(),
+    ]
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
+    for number, body in enumerate(objects, 1):
+        offsets.append(len(out))
+        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
+    xref = len(out)
+    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
+    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
+    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
+    path.write_bytes(bytes(out))
+    return path
+
+
+def hexstr(text: str, codec: str = "euc-kr") -> bytes:
+    return b"<" + text.encode(codec).hex().encode() + b">"
+
+
+def test_ksc_euc_pdf_is_decoded_line_by_line(tmp_path):
+    lines = ["스마트공장 구축 지원사업 안내", "기업당 최대 4,000만 원, 구축 비용의 50% 지원", "신청: 중소벤처기업부"]
+    pages = load_file(write_ksc_pdf(tmp_path / "old.pdf", lines), LIMITS)
+    assert [p.page for p in pages] == [1]
+    assert pages[0].text.splitlines() == lines
+    assert pages[0].title == lines[0]
+
+
+@pytest.mark.parametrize(
+    "encoding, shown",
+    [
+        (b"/GBK-EUC-H", b"<fffe80fffffe80ff81208120>"),  # a CMap pypdf knows, but the bytes are no GBK text
+        (b"/KSC-Johab-H", hexstr("한국어 문서", "johab")),  # a Korean CMap whose byte layout is not EUC-KR
+        (b"/KSC-EUC-H", b"<fffe80fffffe80ff80ff80ff>"),  # a KSC font whose bytes are no EUC-KR text
+    ],
+)
+def test_undecodable_cmap_text_is_refused_with_the_reason(tmp_path, encoding, shown):
+    content = b"BT /F1 14 Tf 72 760 Td " + shown + b" Tj ET"
+    pdf = write_cmap_pdf(tmp_path / "odd.pdf", content, {b"F1": KSC_FONT % encoding})
     with pytest.raises(IngestError, match="font encoding"):
         load_file(pdf, LIMITS)
+
+
+def test_ksc_tj_kerning_is_ignored_and_a_wide_gap_is_a_space(tmp_path):
+    content = b"BT /F1 12 Tf 72 760 Td [%s -30 %s 15 %s -500 %s] TJ ET" % (
+        hexstr("스마"), hexstr("트"), hexstr("공장"), hexstr("안내")
+    )
+    pdf = write_cmap_pdf(tmp_path / "tj.pdf", content, {b"F1": KSC_FONT % b"/KSC-EUC-H"})
+    assert load_file(pdf, LIMITS)[0].text == "스마트공장 안내"
+
+
+def test_ksc_page_keeps_plain_latin_font_text_and_line_order(tmp_path):
+    content = (
+        b"BT /F2 16 Tf 1 0 0 1 72 780 Tm (Smart Factory) Tj /F1 12 Tf 1 0 0 1 72 760 Tm %s Tj "
+        b"1 0 0 1 200 760 Tm %s Tj 14 TL %s ' ET BT /F1 12 Tf 72 700 Td (2024) Tj ET"
+        % (hexstr("구축"), hexstr(" 지원사업"), hexstr("신청 안내"))
+    )
+    pdf = write_cmap_pdf(tmp_path / "mixed.pdf", content, {b"F1": KSC_FONT % b"/KSC-EUC-H", b"F2": HELVETICA})
+    assert load_file(pdf, LIMITS)[0].text.splitlines() == ["Smart Factory", "구축 지원사업", "신청 안내", "2024"]
 
 
 def test_encrypted_pdf_is_refused(tmp_path):
@@ -91,3 +160,22 @@ def test_find_files_walks_folders_and_skips_hidden_and_unsupported(tmp_path):
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.pdf").write_bytes(b"x")
     assert [p.name for p in find_files([tmp_path])] == ["a.md", "d.pdf"]
+
+
+def test_vertical_ksc_text_breaks_columns_on_horizontal_moves(tmp_path):
+    content = b"BT /F1 12 Tf 500 760 Td %s Tj 0 -40 Td %s Tj -20 0 Td %s Tj ET" % (
+        hexstr("세로"), hexstr("쓰기"), hexstr("둘째 줄")
+    )
+    pdf = write_cmap_pdf(tmp_path / "vertical.pdf", content, {b"F1": KSC_FONT % b"/KSC-EUC-V"})
+    assert load_file(pdf, LIMITS)[0].text.splitlines() == ["세로쓰기", "둘째 줄"]
+
+
+def test_a_failing_ksc_fallback_ends_in_the_clear_refusal(tmp_path, monkeypatch):
+    import assistant.pdf_cjk
+
+    def broken(page, reader):
+        raise RuntimeError("unexpected content stream")
+
+    monkeypatch.setattr(assistant.pdf_cjk, "extract_ksc_text", broken)
+    with pytest.raises(IngestError, match="font encoding"):
+        load_file(write_ksc_pdf(tmp_path / "old.pdf", ["스마트공장 안내"]), LIMITS)
