@@ -29,3 +29,18 @@ def test_ordinals_and_abbreviations_do_not_end_sentences():
         "The U.S. investment is 200 billion dollars.",
         "Next.",
     ]
+
+
+def test_two_part_questions_are_split_and_others_kept_whole():
+    from assistant.text import split_question
+
+    assert split_question("AI 팩토리 목표 개수와 중기부의 AI 스마트공장 목표 개수는 각각 몇 개인가요?") == [
+        "AI 팩토리 목표 개수", "중기부의 AI 스마트공장 목표 개수는 각각 몇 개인가요?"
+    ]
+    assert split_question("정책자금은 비수도권에 몇 % 이상 가고, 국민성장펀드는 몇 % 이상 투자해?") == [
+        "정책자금은 비수도권에 몇 % 이상 가고", "국민성장펀드는 몇 % 이상 투자해?"
+    ]
+    assert split_question("How big is the fund, and when does it end?") == ["How big is the fund", "when does it end?"]
+    assert split_question("Wie groß ist der Fonds und wann endet er?") == ["Wie groß ist der Fonds", "wann endet er?"]
+    for whole in ["2030년까지 AI 팩토리를 몇 개 만드나요?", "What and why?", "AI 팩토리와 스마트공장 지원의 차이는?"]:
+        assert split_question(whole) == [whole]
