@@ -13,7 +13,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .config import AnswerSettings
-from .glossary import Glossary, Query
+from .glossary import Query, QueryExpander
 from .numbers import numeric_values
 from .schema import Answer, Citation, Hit
 from .text import detect_language, split_question, split_sentences
@@ -66,12 +66,12 @@ class ExtractiveGenerator:
     """Answers by quoting sentences from the retrieved chunks, so every fact and number is in a cited passage."""
 
     def __init__(
-        self, settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer, glossary: Glossary | None = None
+        self, settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer, expander: QueryExpander | None = None
     ) -> None:
         self._settings = settings
         self._embeddings = embeddings
         self._tokenizer = tokenizer
-        self._glossary = glossary
+        self._expander = expander or QueryExpander(tokenizer)
 
     def generate(self, question: str, hits: list[Hit]) -> Answer:
         language = detect_language(question)
@@ -112,8 +112,7 @@ class ExtractiveGenerator:
         vectors = np.asarray(self._embeddings.embed_documents([question] + [s for _, s in rows]))
         vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
         cosines = vectors[1:] @ vectors[0]
-        terms = self._tokenizer.tokens(question)
-        query = self._glossary.expand(terms) if self._glossary else Query(terms)
+        query = self._expander.expand(question)
         headings = [set(self._tokenizer.tokens(hit.chunk.heading)) for hit in hits]
         sentence_terms = [set(t) | headings[i] for (i, _), t in zip(rows, self._tokenizer.batch(s for _, s in rows))]
         rarity = _rarity(query, sentence_terms)
@@ -193,9 +192,9 @@ def _body(hit: Hit) -> str:
 
 
 def make_generator(
-    settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer, glossary: Glossary | None = None
+    settings: AnswerSettings, embeddings: Embeddings, tokenizer: Tokenizer, expander: QueryExpander | None = None
 ) -> Generator:
     """The answer generator the settings name."""
     if settings.generator == "extractive":
-        return ExtractiveGenerator(settings, embeddings, tokenizer, glossary)
+        return ExtractiveGenerator(settings, embeddings, tokenizer, expander)
     raise ValueError(f"unknown answer generator '{settings.generator}'")

@@ -17,7 +17,7 @@ from pathlib import Path
 from .config import EmbeddingSettings, Settings
 from .embeddings import make_embeddings
 from .ingest import IngestError, find_files, load_file
-from .glossary import load_glossary
+from .glossary import QueryExpander, load_glossary
 from .retrieval import BM25Index, HybridRetriever, Retriever
 from .schema import Chunk, Hit
 from .service import AssistantService
@@ -109,7 +109,8 @@ def baseline_services(settings: Settings, corpus: list[Path], scratch: Path) -> 
     own = ChunkStore(settings.store, settings.index_dir, make_embeddings(settings.embeddings))
     snapshot = own.snapshot()
     tokenizer = Tokenizer()
-    annotate = HybridRetriever(own, tokenizer, settings.retrieval, load_glossary(settings.glossary, tokenizer)).with_coverage
+    expander = QueryExpander(tokenizer, load_glossary(settings.glossary, tokenizer))
+    annotate = HybridRetriever(own, tokenizer, settings.retrieval, expander).with_coverage
     whitespace_tokens = [_whitespace(c.text) for c in snapshot.chunks]
     retrievers: dict[str, Retriever] = {
         "bm25-whitespace": KeywordRetriever(snapshot.chunks, whitespace_tokens, _whitespace, k, annotate),
@@ -117,4 +118,4 @@ def baseline_services(settings: Settings, corpus: list[Path], scratch: Path) -> 
         "dense": DenseRetriever(own, k, annotate),
         "tutorial": DenseRetriever(build_tutorial_store(corpus, scratch, settings), k, annotate),
     }
-    return {name: AssistantService(settings, retriever=r) for name, r in retrievers.items()}
+    return {name: AssistantService(settings, retriever=r, expander=expander) for name, r in retrievers.items()}

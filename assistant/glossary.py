@@ -1,8 +1,9 @@
-"""Cross-language query expansion from a glossary of domain terms (Korean, English, German)."""
+"""Query expansion: glossary translations of domain terms (Korean, English, German) and spelling corrections."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections import Counter
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -83,3 +84,58 @@ def load_glossary(setting: str, tokenizer: Tokenizer) -> Glossary | None:
     if not path.is_file():
         raise ValueError(f"glossary file not found: {path}")
     return Glossary.load(path, tokenizer)
+
+
+def _edit_distance(a: str, b: str, limit: int) -> int:
+    """Levenshtein distance, cut short once it exceeds limit."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, 1):
+        current = [i]
+        for j, cb in enumerate(b, 1):
+            current.append(min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (ca != cb)))
+        if min(current) > limit:
+            return limit + 1
+        previous = current
+    return previous[-1]
+
+
+class QueryExpander:
+    """Turns a question into a Query: its terms, their glossary translations, and for a term the corpus never
+    uses, the corpus terms one typo away ('특귀' → '특구', 'goverment' → 'government')."""
+
+    MAX_CORRECTIONS = 2
+
+    def __init__(self, tokenizer: Tokenizer, glossary: Glossary | None = None) -> None:
+        self._tokenizer = tokenizer
+        self._glossary = glossary
+        self._vocabulary: Counter[str] = Counter()
+
+    def learn(self, documents: Iterable[list[str]]) -> None:
+        """Take the corpus vocabulary (search tokens of every chunk) that spelling corrections come from."""
+        self._vocabulary = Counter(t for tokens in documents for t in set(tokens))
+
+    def expand(self, text: str) -> Query:
+        """The question's Query."""
+        terms = self._tokenizer.tokens(text)
+        query = self._glossary.expand(terms) if self._glossary else Query(terms)
+        alternatives = {t: list(alts) for t, alts in query.alternatives.items()}
+        # A term the glossary knows is a real word of the domain, not a typo.
+        for term in set(terms) - set(alternatives):
+            for correction in self._corrections(term):
+                alternatives.setdefault(term, []).append(frozenset({correction}))
+        return Query(terms, alternatives, query.languages)
+
+    def _corrections(self, term: str) -> list[str]:
+        # Two-syllable Korean words and short Latin words are too close to too many others to correct safely.
+        hangul = any("\uac00" <= c <= "\ud7a3" for c in term)
+        if term in self._vocabulary or term.isdigit() or len(term) < (2 if hangul else 5):
+            return []
+        limit = 1 if hangul or len(term) < 8 else 2
+        # A Korean typo swaps a syllable ('팩토리' → '펙토리'); a shorter or longer word is another word ('지원금').
+        close = [
+            v for v in self._vocabulary
+            if len(v) > 1 and (not hangul or len(v) == len(term)) and _edit_distance(term, v, limit) <= limit
+        ]
+        return sorted(close, key=lambda v: -self._vocabulary[v])[: self.MAX_CORRECTIONS]

@@ -10,7 +10,7 @@ from typing import Protocol
 import numpy as np
 
 from .config import RetrievalSettings
-from .glossary import Glossary, Query
+from .glossary import Query, QueryExpander
 from .schema import Chunk, Hit
 from .store import ChunkStore, Snapshot
 from .text import detect_language
@@ -81,18 +81,19 @@ class HybridRetriever:
     """
 
     def __init__(
-        self, store: ChunkStore, tokenizer: Tokenizer, settings: RetrievalSettings, glossary: Glossary | None = None
+        self, store: ChunkStore, tokenizer: Tokenizer, settings: RetrievalSettings, expander: QueryExpander | None = None
     ) -> None:
         self._store = store
         self._tokenizer = tokenizer
         self._settings = settings
-        self._glossary = glossary
+        self._expander = expander or QueryExpander(tokenizer)
         self.refresh()
 
     def refresh(self) -> None:
         """Reload the index contents (after documents were added or replaced)."""
         self._snapshot: Snapshot = self._store.snapshot()
         self._bm25 = BM25Index(self._snapshot.tokens)
+        self._expander.learn(self._snapshot.tokens)
         self._positions = {(c.source, c.position): i for i, c in enumerate(self._snapshot.chunks)}
 
     @property
@@ -104,7 +105,7 @@ class HybridRetriever:
         k = k or self._settings.top_k
         if not self._snapshot.chunks:
             return []
-        expanded = self._expand(query)
+        expanded = self._expander.expand(query)
         lexical = self._bm25.rank(expanded.search_tokens(), self._settings.candidates)
         dense = self._dense(query)
         if self._settings.fusion == "rrf":
@@ -114,17 +115,13 @@ class HybridRetriever:
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         return [self._hit(i, fused[i], dense, expanded) for i in best]
 
-    def _expand(self, query: str) -> Query:
-        terms = self._tokenizer.tokens(query)
-        return self._glossary.expand(terms) if self._glossary else Query(terms)
-
     def _hit(self, index: int, score: float, dense: Ranking, query: Query) -> Hit:
         coverage = query.weighted_share(set(self._snapshot.tokens[index]), self._bm25.idf)
         return Hit(self._snapshot.chunks[index], score, dense.scores.get(index, 0.0), coverage)
 
     def with_coverage(self, query: str, hits: list[Hit]) -> list[Hit]:
         """Other retrievers' hits with the term coverage this retriever gives its own (for fair baselines)."""
-        expanded = self._expand(query)
+        expanded = self._expander.expand(query)
         covered = []
         for hit in hits:
             index = self._positions.get((hit.chunk.source, hit.chunk.position))

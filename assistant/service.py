@@ -9,7 +9,7 @@ from pathlib import Path
 from .answer import make_generator
 from .config import Settings
 from .embeddings import make_embeddings
-from .glossary import load_glossary
+from .glossary import QueryExpander, load_glossary
 from .indexer import Progress, index_files
 from .retrieval import HybridRetriever, Retriever
 from .schema import Answer, Hit, IngestReport
@@ -46,15 +46,19 @@ Event = Retrieved | Answered
 class AssistantService:
     """Indexes documents and answers questions over them; builds its parts from one Settings."""
 
-    def __init__(self, settings: Settings, retriever: Retriever | None = None) -> None:
-        """Build the parts the settings name; a given retriever replaces the hybrid one (for baselines)."""
+    def __init__(
+        self, settings: Settings, retriever: Retriever | None = None, expander: QueryExpander | None = None
+    ) -> None:
+        """Build the parts the settings name; a given retriever and its query expander replace the hybrid
+        retriever's (for baselines)."""
         self.settings = settings
         self._tokenizer = Tokenizer()
         self._embeddings = make_embeddings(settings.embeddings)
         self._store = ChunkStore(settings.store, settings.index_dir, self._embeddings)
-        glossary = load_glossary(settings.glossary, self._tokenizer)
-        self._retriever = retriever or HybridRetriever(self._store, self._tokenizer, settings.retrieval, glossary)
-        self._generator = make_generator(settings.answer, self._embeddings, self._tokenizer, glossary)
+        # One expander: the retriever teaches it the corpus vocabulary that the answerer's spelling corrections use.
+        expander = expander or QueryExpander(self._tokenizer, load_glossary(settings.glossary, self._tokenizer))
+        self._retriever = retriever or HybridRetriever(self._store, self._tokenizer, settings.retrieval, expander)
+        self._generator = make_generator(settings.answer, self._embeddings, self._tokenizer, expander)
 
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index files and folders; changed files replace their old chunks, unchanged ones are skipped."""

@@ -19,7 +19,7 @@ from langchain_core.embeddings import Embeddings
 
 from assistant.answer import ExtractiveGenerator
 from assistant.config import AnswerSettings, Settings
-from assistant.glossary import load_glossary
+from assistant.glossary import QueryExpander, load_glossary
 from assistant.evaluation import load_suites, result_line
 from assistant.metrics import metrics
 from assistant.service import AssistantService
@@ -60,11 +60,12 @@ def main() -> None:
         cases = load_suites(args.suites or sorted((ROOT / "evals").glob("*.jsonl")))
         retrieved = [(case, next(service.stream(case.question)).hits) for case in cases]
         embeddings = CachedEmbeddings(service._embeddings)
-        glossary = load_glossary(settings.glossary, service._tokenizer)
+        expander = QueryExpander(service._tokenizer, load_glossary(settings.glossary, service._tokenizer))
+        expander.learn(service._store.snapshot().tokens)
         rows = []
         for values in itertools.product(*GRID.values()):
             answer_settings = AnswerSettings(**dict(zip(GRID, values)))
-            generator = ExtractiveGenerator(answer_settings, embeddings, service._tokenizer, glossary)
+            generator = ExtractiveGenerator(answer_settings, embeddings, service._tokenizer, expander)
             results = [(c, result_line(c, generator.generate(c.question, hits), 0.0)) for c, hits in retrieved]
             m = metrics(results)
             margin = min(m[k] - v for k, v in TARGETS.items())

@@ -19,7 +19,7 @@ from pathlib import Path
 from assistant.config import RetrievalSettings, Settings
 from assistant.embeddings import make_embeddings
 from assistant.evaluation import load_suites
-from assistant.glossary import load_glossary
+from assistant.glossary import QueryExpander, load_glossary
 from assistant.indexer import index_files
 from assistant.retrieval import HybridRetriever
 from assistant.store import ChunkStore
@@ -55,7 +55,7 @@ def _suite() -> list[tuple[str, set[str]]]:
 
 
 def _top1(store: ChunkStore, tokenizer: Tokenizer, questions, config: dict, glossary) -> tuple[float, float]:
-    retriever = HybridRetriever(store, tokenizer, RetrievalSettings(**config), glossary)
+    retriever = HybridRetriever(store, tokenizer, RetrievalSettings(**config), QueryExpander(tokenizer, glossary))
     start = time.perf_counter()
     right = sum(Path(retriever.search(q, k=1)[0].chunk.source).stem in expected for q, expected in questions)
     return right / len(questions), (time.perf_counter() - start) * 1000 / len(questions)

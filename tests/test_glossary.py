@@ -1,0 +1,45 @@
+"""Query expansion: glossary translations across languages and spelling corrections from the corpus vocabulary."""
+
+from assistant.glossary import BUNDLED, Glossary, Query, QueryExpander, load_glossary
+from assistant.tokens import Tokenizer
+
+TOKENIZER = Tokenizer()
+
+
+def _expander(vocabulary: list[str], glossary: Glossary | None = None) -> QueryExpander:
+    expander = QueryExpander(TOKENIZER, glossary)
+    expander.learn([vocabulary])
+    return expander
+
+
+def test_glossary_adds_the_other_languages_terms():
+    query = load_glossary("bundled", TOKENIZER).expand(TOKENIZER.tokens("How big is the industrial digital innovation fund?"))
+    assert {"펀드", "혁신", "디지털"} <= set(query.search_tokens()) and {"ko", "de"} <= query.languages
+    assert query.matched(set(TOKENIZER.tokens("4,000억 원 규모의 산업 디지털 혁신 펀드"))) == {"industrial", "digital", "innovation", "fund"}
+
+
+def test_weighted_share_counts_terms_found_directly_or_through_an_alternative():
+    query = Query(["a", "b"], {"b": [frozenset({"x", "y"})]})
+    assert query.weighted_share({"a"}, lambda t: 1.0) == 0.5
+    assert query.weighted_share({"a", "x", "y"}, lambda t: 1.0) == 1.0
+    assert query.weighted_share({"x"}, lambda t: 1.0) == 0.0
+    assert Query([]).weighted_share({"a"}, lambda t: 1.0) == 0.0
+
+
+def test_typos_are_corrected_to_corpus_terms():
+    expander = _expander(["특구", "촉진법", "government", "target", "industrial"])
+    alternatives = expander.expand("규제자유 특귀와 촉짐법, the goverment's targt").alternatives
+    assert alternatives["특귀"] == [frozenset({"특구"})] and alternatives["촉짐법"] == [frozenset({"촉진법"})]
+    assert alternatives["goverment"] == [frozenset({"government"})] and alternatives["targt"] == [frozenset({"target"})]
+
+
+def test_real_words_are_not_corrected():
+    expander = _expander(["지원", "산업", "대비", "2026"], load_glossary("bundled", TOKENIZER))
+    alternatives = expander.expand("지원금 2027 대미 투자 fund").alternatives
+    assert "지원금" not in alternatives  # a longer Korean word is another word, not a typo
+    assert "2027" not in alternatives  # numbers are never corrected
+    assert frozenset({"대비"}) not in alternatives.get("대미", [])  # the glossary knows 대미 (U.S.)
+
+
+def test_bundled_glossary_loads():
+    assert BUNDLED.is_file() and load_glossary("none", TOKENIZER) is None
