@@ -105,7 +105,8 @@ class ExtractiveGenerator:
             (i, sentence)
             for i, hit in enumerate(hits)
             for sentence in split_sentences(_FOOTNOTE.sub("", _body(hit)))
-            if len(sentence) >= MIN_SENTENCE_CHARS
+            # A document's title line states nothing.
+            if len(sentence) >= MIN_SENTENCE_CHARS and sentence != hit.chunk.title
         ]
         if not rows:
             return []
