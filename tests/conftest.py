@@ -50,25 +50,25 @@ def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> P
     return path
 
 
-def write_ksc_pdf(path: Path, lines: list[str]) -> Path:
-    """Write a one-page PDF whose Korean text uses the predefined KSC-EUC-H CMap with a non-embedded font, as older
-    Korean government PDFs do (after shared/fixtures/make_ksc_pdf.py); pypdf cannot decode its text."""
-    content = b"BT /F1 14 Tf 72 760 Td 20 TL\n" + b"".join(
-        b"<" + line.encode("euc-kr").hex().encode() + b"> Tj T*\n" for line in lines
-    ) + b"ET"
+KSC_FONT = (
+    b"<< /Type /Font /Subtype /Type0 /BaseFont /HYSMyeongJo-Medium /Encoding %s /DescendantFonts [<< /Type /Font "
+    b"/Subtype /CIDFontType0 /BaseFont /HYSMyeongJo-Medium /CIDSystemInfo << /Registry (Adobe) /Ordering (Korea1) "
+    b"/Supplement 1 >> /DW 1000 >>] >>"
+)
+
+
+def write_cmap_pdf(path: Path, content: bytes, fonts: dict[bytes, bytes]) -> Path:
+    """Write a one-page PDF with a given content stream and fonts (resource name -> font dictionary), as older
+    Korean government PDFs are built (after shared/fixtures/make_ksc_pdf.py)."""
     objects = [
         b"<< /Type /Catalog /Pages 2 0 R >>",
         b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << /F1 5 0 R >> >> >>",
+        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
+        + b" ".join(b"/%s %d 0 R" % (name, 5 + i) for i, name in enumerate(fonts)) + b" >> >> >>",
         b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        b"<< /Type /Font /Subtype /Type0 /BaseFont /HYSMyeongJo-Medium /Encoding /KSC-EUC-H /DescendantFonts [6 0 R] >>",
-        b"<< /Type /Font /Subtype /CIDFontType0 /BaseFont /HYSMyeongJo-Medium /CIDSystemInfo << /Registry (Adobe) "
-        b"/Ordering (Korea1) /Supplement 1 >> /FontDescriptor 7 0 R /DW 1000 >>",
-        b"<< /Type /FontDescriptor /FontName /HYSMyeongJo-Medium /Flags 6 /FontBBox [0 -148 1001 880] /ItalicAngle 0 "
-        b"/Ascent 880 /Descent -148 /CapHeight 880 /StemV 50 >>",
+        *fonts.values(),
     ]
-    out = bytearray(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
-    offsets = []
+    out, offsets = bytearray(b"%PDF-1.4\n"), []
     for number, body in enumerate(objects, 1):
         offsets.append(len(out))
         out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
@@ -78,6 +78,14 @@ def write_ksc_pdf(path: Path, lines: list[str]) -> Path:
     out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
     path.write_bytes(bytes(out))
     return path
+
+
+def write_ksc_pdf(path: Path, lines: list[str]) -> Path:
+    """A PDF whose Korean lines use the predefined KSC-EUC-H CMap and a non-embedded font (pypdf cannot decode it)."""
+    content = b"BT /F1 14 Tf 72 760 Td 20 TL\n" + b"".join(
+        b"<" + line.encode("euc-kr").hex().encode() + b"> Tj T*\n" for line in lines
+    ) + b"ET"
+    return write_cmap_pdf(path, content, {b"F1": KSC_FONT % b"/KSC-EUC-H"})
 
 
 @pytest.fixture

@@ -3,7 +3,7 @@ from pypdf import PdfWriter
 
 from assistant.config import IngestSettings
 from assistant.ingest import IngestError, find_files, load_file
-from conftest import write_ksc_pdf, write_pdf
+from conftest import KSC_FONT, write_cmap_pdf, write_ksc_pdf, write_pdf
 
 LIMITS = IngestSettings()
 
@@ -30,34 +30,7 @@ def test_markdown_title_and_cp949_text(tmp_path):
     assert load_file(legacy, LIMITS)[0].text == "규제자유특구 안내"
 
 
-KSC_FONT = (
-    b"<< /Type /Font /Subtype /Type0 /BaseFont /HYSMyeongJo-Medium /Encoding %s /DescendantFonts [<< /Type /Font "
-    b"/Subtype /CIDFontType0 /BaseFont /HYSMyeongJo-Medium /CIDSystemInfo << /Registry (Adobe) /Ordering (Korea1) "
-    b"/Supplement 1 >> /DW 1000 >>] >>"
-)
 HELVETICA = b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>"
-
-
-def write_cmap_pdf(path, content: bytes, fonts: dict[bytes, bytes]):
-    """Like conftest's write_ksc_pdf, but with any content stream and fonts (resource name -> font dictionary)."""
-    objects = [
-        b"<< /Type /Catalog /Pages 2 0 R >>",
-        b"<< /Type /Pages /Kids [3 0 R] /Count 1 >>",
-        b"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources << /Font << "
-        + b" ".join(b"/%s %d 0 R" % (name, 5 + i) for i, name in enumerate(fonts)) + b" >> >> >>",
-        b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream",
-        *fonts.values(),
-    ]
-    out, offsets = bytearray(b"%PDF-1.4\n"), []
-    for number, body in enumerate(objects, 1):
-        offsets.append(len(out))
-        out += b"%d 0 obj\n" % number + body + b"\nendobj\n"
-    xref = len(out)
-    out += b"xref\n0 %d\n0000000000 65535 f \n" % (len(objects) + 1)
-    out += b"".join(b"%010d 00000 n \n" % offset for offset in offsets)
-    out += b"trailer\n<< /Size %d /Root 1 0 R >>\nstartxref\n%d\n%%%%EOF\n" % (len(objects) + 1, xref)
-    path.write_bytes(bytes(out))
-    return path
 
 
 def hexstr(text: str, codec: str = "euc-kr") -> bytes:
