@@ -55,7 +55,7 @@ class KeywordRetriever:
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         ranking = self._bm25.rank(self._tokenize(query), k or self._k)
-        return self._annotate(query, [Hit(self._chunks[i], ranking.scores[i], 0.0) for i in ranking.order])
+        return self._annotate(query, [Hit(self._chunks[i], ranking.scores[i]) for i in ranking.order])
 
 
 class DenseRetriever:
@@ -76,7 +76,7 @@ class DenseRetriever:
 
     def search(self, query: str, k: int | None = None) -> list[Hit]:
         found = self._store.dense_search(query, k or self._k, self._snapshot.versions)
-        return self._annotate(query, [Hit(chunk, similarity, similarity) for chunk, similarity in found])
+        return self._annotate(query, [Hit(chunk, similarity) for chunk, similarity in found])
 
 
 def _whitespace(text: str) -> list[str]:

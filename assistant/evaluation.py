@@ -86,6 +86,7 @@ def result_line(case: Case, answer: Answer, latency_ms: float) -> dict:
         "abstained": answer.abstained,
         "citations": [c.to_dict() for c in answer.citations],
         "latency_ms": round(latency_ms, 1),
+        "evidence": round(answer.evidence, 4),
     }
 
 

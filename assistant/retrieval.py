@@ -113,11 +113,11 @@ class HybridRetriever:
         else:
             fused = self._language_zscore(lexical, dense, {detect_language(query)} | expanded.languages)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
-        return [self._hit(i, fused[i], dense, expanded) for i in best]
+        return [self._hit(i, fused[i], expanded) for i in best]
 
-    def _hit(self, index: int, score: float, dense: Ranking, query: Query) -> Hit:
+    def _hit(self, index: int, score: float, query: Query) -> Hit:
         coverage = query.weighted_share(set(self._snapshot.tokens[index]), self._bm25.idf)
-        return Hit(self._snapshot.chunks[index], score, dense.scores.get(index, 0.0), coverage)
+        return Hit(self._snapshot.chunks[index], score, coverage)
 
     def with_coverage(self, query: str, hits: list[Hit]) -> list[Hit]:
         """Other retrievers' hits with the term coverage this retriever gives its own (for fair baselines)."""

@@ -30,12 +30,11 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its fused score, its embedding's similarity to the query, and the IDF-weighted share
-    of the query's terms (or their glossary translations) it contains."""
+    """A retrieved chunk with its retrieval score and the IDF-weighted share of the query's terms (or their
+    translations and spelling corrections) it contains."""
 
     chunk: Chunk
     score: float
-    dense_similarity: float
     term_coverage: float = 0.0
 
 
