@@ -129,3 +129,14 @@ def indexed(tmp_path_factory) -> tuple[Settings, AssistantService]:
 @pytest.fixture
 def service(indexed) -> AssistantService:
     return indexed[1]
+
+
+# Fixtures that load the real bundled embedding model; tests using them get the 'model' mark, so
+# `pytest -m "not model and not browser"` is the fast, model-free subset.
+MODEL_FIXTURES = {"indexed", "service", "docs", "embeddings", "index", "retriever"}
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if MODEL_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.model)
