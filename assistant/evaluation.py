@@ -9,7 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from .schema import Answer
-from .service import Answered, Retrieved
+from .service import collect
 
 REQUIRED_FIELDS = {"id": str, "question": str, "answerable": bool}
 OPTIONAL_FIELDS = {"language": str, "expected_sources": list, "must_include": list, "tags": list, "answer_source": str}
@@ -98,12 +98,7 @@ def run_suite(cases: Iterable[Case], stream: Callable[[str], Iterable]) -> list[
     results = []
     for case in cases:
         start = time.perf_counter()
-        hits, answer = [], None
-        for event in stream(case.question):
-            if isinstance(event, Retrieved):
-                hits = event.hits
-            elif isinstance(event, Answered):
-                answer = event.answer
+        hits, answer = collect(stream(case.question))
         line = result_line(case, answer, (time.perf_counter() - start) * 1000)
         line["retrieved"] = list(dict.fromkeys(hit.chunk.source for hit in hits))
         results.append((case, line))

@@ -43,6 +43,19 @@ class Answered:
 Event = Retrieved | Answered
 
 
+def collect(events: Iterable[Event]) -> tuple[list[Hit], Answer]:
+    """The passages and the final answer of one event stream."""
+    hits: list[Hit] = []
+    answer = None
+    for event in events:
+        if isinstance(event, Retrieved):
+            hits = event.hits
+        elif isinstance(event, Answered):
+            answer = event.answer
+    assert answer is not None  # a stream always ends with Answered
+    return hits, answer
+
+
 class AssistantService:
     """Indexes documents and answers questions over them; builds its parts from one Settings."""
 
@@ -91,12 +104,7 @@ class AssistantService:
 
     def ask(self, question: str) -> Answer:
         """Answer a question in one call."""
-        answer = None
-        for event in self.stream(question):
-            if isinstance(event, Answered):
-                answer = event.answer
-        assert answer is not None  # stream always ends with Answered
-        return answer
+        return collect(self.stream(question))[1]
 
     def _validated(self, question: str) -> str:
         question = " ".join(clean(question or "").split())
