@@ -6,7 +6,7 @@ import math
 import re
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 import numpy as np
@@ -16,7 +16,7 @@ from .config import AnswerSettings
 from .glossary import Query, QueryExpander
 from .numbers import numeric_values
 from .schema import Answer, Citation, Hit
-from .text import detect_language, split_question, split_sentences
+from .text import declares_gap, detect_language, split_question, split_sentences
 from .tokens import Tokenizer
 
 MIN_SENTENCE_CHARS = 12
@@ -24,6 +24,8 @@ MIN_SENTENCE_CHARS = 12
 MISSING_ANSWER_TYPE = 0.8
 # A question about a given number ('2027년 예산') is not answered by a sentence about other numbers only.
 MISSING_QUESTION_NUMBER = 0.75
+# How many more of the question's (weighted) terms a declared gap must name than the best fact to override it.
+GAP_MARGIN = 0.02
 _PERCENT = re.compile(r"%|퍼센트|percent|prozent", re.I)
 _DATE = re.compile(
     r"\d{4}|\d{1,2}\s*월|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b|(januar|februar|märz|mai|juni|juli|"
@@ -60,6 +62,8 @@ class _Candidate:
     language: str
     score: float
     terms: frozenset[str]  # the question terms the sentence contains
+    lexical: float  # rarity-weighted share of the question terms it contains
+    gap: bool  # the sentence says what the documents do not state
 
 
 class ExtractiveGenerator:
@@ -75,32 +79,32 @@ class ExtractiveGenerator:
 
     def generate(self, question: str, hits: list[Hit]) -> Answer:
         language = detect_language(question)
+        sentences = self._sentences(hits)
         parts = split_question(question)
-        if len(parts) > 1:
-            return self._generate_parts(question, parts, language, hits)
-        candidates = self._score(question, language, hits)
-        evidence = candidates[0].score if candidates else 0.0
-        if evidence < self._settings.min_evidence:
-            return self.abstain(question, language, evidence)
-        chosen = self._choose(candidates)
+        # Each part of a two-part question gets its own best sentence; a one-part question may get several.
+        ranked = [self._score(part, language, hits, sentences) for part in parts]
+        best = [b for b in (_best(c, hits) for c in ranked) if b is not None]
+        evidence = max((c.score for c in best if not c.gap), default=0.0)
+        gaps = [c for c in best if c.gap]
+        answered = [c for c in best if not c.gap and c.score >= self._settings.min_evidence]
+        if not answered:
+            return self.abstain(question, language, evidence, hits, gaps)
+        chosen = self._choose(ranked[0]) if len(parts) == 1 else _distinct(answered + gaps)
         return self._compose(question, language, hits, chosen, evidence)
 
-    def _generate_parts(self, question: str, parts: list[str], language: str, hits: list[Hit]) -> Answer:
-        """Answer each part of a two-part question with its own best sentence; abstain only if no part is answered."""
-        best = [c[0] for c in (self._score(part, language, hits) for part in parts) if c]
-        evidence = max((c.score for c in best), default=0.0)
-        chosen = [c for c in best if c.score >= self._settings.min_evidence]
-        chosen = [c for i, c in enumerate(chosen) if all(c.sentence != d.sentence for d in chosen[:i])]
-        if not chosen:
-            return self.abstain(question, language, evidence)
-        return self._compose(question, language, hits, chosen, evidence)
-
-    def abstain(self, question: str, language: str, evidence: float = 0.0) -> Answer:
-        """The plain 'the documents do not answer' reply, with where to ask instead."""
+    def abstain(
+        self, question: str, language: str, evidence: float = 0.0, hits: list[Hit] = (), gaps: list[_Candidate] = ()
+    ) -> Answer:
+        """The plain 'the documents do not answer' reply, with where to ask instead; quotes and cites the documents'
+        own statements that they do not say (gaps, candidates taken from hits)."""
         help_text = self._settings.help_ko if language == "ko" else self._settings.help_en
-        return Answer(question, f"{NOT_FOUND[language]} {help_text}", language, True, [], evidence)
+        if not gaps:
+            return Answer(question, f"{NOT_FOUND[language]} {help_text}", language, True, [], evidence)
+        quoted = self._compose(question, language, hits, _distinct(gaps), evidence)
+        return replace(quoted, text=f"{NOT_FOUND[language]} {quoted.text} {help_text}", abstained=True)
 
-    def _score(self, question: str, language: str, hits: list[Hit]) -> list[_Candidate]:
+    def _sentences(self, hits: list[Hit]) -> _Sentences:
+        """The quotable sentences of the hits, embedded and tokenized once for every part of the question."""
         rows = [
             (i, sentence)
             for i, hit in enumerate(hits)
@@ -109,13 +113,24 @@ class ExtractiveGenerator:
             if len(sentence) >= MIN_SENTENCE_CHARS and sentence != hit.chunk.title
         ]
         if not rows:
-            return []
-        vectors = np.asarray(self._embeddings.embed_documents([question] + [s for _, s in rows]))
-        vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-9
-        cosines = vectors[1:] @ vectors[0]
-        query = self._expander.expand(question)
+            return _Sentences([], np.zeros((0, 0)), [])
+        vectors = _unit(self._embeddings.embed_documents([s for _, s in rows]))
         headings = [set(self._tokenizer.tokens(hit.chunk.heading)) for hit in hits]
-        sentence_terms = [set(t) | headings[i] for (i, _), t in zip(rows, self._tokenizer.batch(s for _, s in rows))]
+        titles = [set(self._tokenizer.tokens(hit.chunk.title)) for hit in hits]
+        # A sentence speaks of its section's subject; a declared gap of its whole document's.
+        terms = [
+            set(t) | (titles[i] if declares_gap(sentence) else headings[i])
+            for (i, sentence), t in zip(rows, self._tokenizer.batch(s for _, s in rows))
+        ]
+        return _Sentences(rows, vectors, terms)
+
+    def _score(self, question: str, language: str, hits: list[Hit], sentences: _Sentences) -> list[_Candidate]:
+        """Every sentence scored as an answer to the question, best first."""
+        rows, sentence_terms = sentences.rows, sentences.terms
+        if not rows:
+            return []
+        cosines = sentences.vectors @ _unit(self._embeddings.embed_documents([question]))[0]
+        query = self._expander.expand(question)
         rarity = _rarity(query, sentence_terms)
         question_numbers = numeric_values(question)
         asks_amount = bool(_ASKS_AMOUNT.search(question))
@@ -127,9 +142,10 @@ class ExtractiveGenerator:
             sentence_language = detect_language(sentence)
             # Embeddings of a question and a sentence in different languages sit further apart for the same meaning.
             meaning = float(cosine) * (1.0 if sentence_language == language else settings.cross_language_share)
+            lexical = query.weighted_share(found, rarity)
             score = (
                 settings.dense_share * meaning
-                + settings.lexical_share * query.weighted_share(found, rarity)
+                + settings.lexical_share * lexical
                 + settings.coverage_share * hits[i].term_coverage
             )
             numbers = numeric_values(sentence)
@@ -142,7 +158,8 @@ class ExtractiveGenerator:
                 or (asks_date and not _DATE.search(sentence))
             ):
                 score *= MISSING_ANSWER_TYPE
-            candidates.append(_Candidate(i, sentence, sentence_language, score, frozenset(query.matched(found))))
+            terms = frozenset(query.matched(found))
+            candidates.append(_Candidate(i, sentence, sentence_language, score, terms, lexical, declares_gap(sentence)))
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -155,7 +172,8 @@ class ExtractiveGenerator:
             if len(chosen) == self._settings.max_sentences or candidate.score < self._settings.min_evidence:
                 break
             adds = candidate.terms - covered
-            if (candidate.score >= close or adds) and all(candidate.sentence != c.sentence for c in chosen):
+            # A statement of what the documents do not say is no support for a fact that they do say.
+            if (candidate.score >= close or adds) and not candidate.gap and candidate.sentence not in (c.sentence for c in chosen):
                 chosen.append(candidate)
                 covered |= candidate.terms
         return chosen
@@ -175,6 +193,35 @@ class ExtractiveGenerator:
             chunk = hits[i].chunk
             citations.append(Citation(n, chunk.source, chunk.page, " … ".join(quoted[i]), hits[i].score, chunk.heading, chunk.title))
         return Answer(question, " ".join(parts), language, False, citations, evidence)
+
+
+@dataclass(frozen=True)
+class _Sentences:
+    rows: list[tuple[int, str]]  # (hit index, sentence)
+    vectors: np.ndarray  # unit-length embeddings, one row per sentence
+    terms: list[set[str]]  # search tokens of each sentence and its chunk's heading
+
+
+def _best(candidates: list[_Candidate], hits: list[Hit]) -> _Candidate | None:
+    """The sentence that answers: the best-scoring statement of fact, unless its document declares a gap that names
+    more of the question's terms (the question asks about what that document says it does not state)."""
+    fact = next((c for c in candidates if not c.gap), None)
+    source = hits[fact.hit_index].chunk.source if fact else None
+    gaps = (c for c in candidates if c.gap and source in (None, hits[c.hit_index].chunk.source))
+    gap = max(gaps, key=lambda c: c.lexical, default=None)
+    if gap is not None and gap.lexical > (fact.lexical if fact else 0.0) + GAP_MARGIN:
+        return gap
+    return fact
+
+
+def _unit(vectors: list[list[float]]) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return matrix / (np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9)
+
+
+def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
+    """The candidates without repeats of the same sentence, in order."""
+    return [c for i, c in enumerate(candidates) if all(c.sentence != d.sentence for d in candidates[:i])]
 
 
 def _rarity(query: Query, sentence_terms: list[set[str]]) -> Callable[[str], float]:

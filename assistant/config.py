@@ -59,6 +59,13 @@ class RetrievalSettings(BaseModel):
     bm25_weight: float = Field(0.7, ge=0, description="Weight of the BM25 (Kiwi morpheme) ranking in the fusion.")
     dense_weight: float = Field(0.3, ge=0, description="Weight of the dense (embedding) ranking in the fusion.")
     rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion ('rrf' only).")
+    scope_notes: bool = Field(
+        True,
+        description=(
+            "Also hand the answer stage every chunk in which a found document says what it does not state ('…를 "
+            "밝히지 않는다'), so a question about that gets 'the documents do not say', not a related fact."
+        ),
+    )
 
 
 class AnswerSettings(BaseModel):

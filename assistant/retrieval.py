@@ -13,7 +13,7 @@ from .config import RetrievalSettings
 from .glossary import Query, QueryExpander
 from .schema import Chunk, Hit
 from .store import ChunkStore, Snapshot
-from .text import detect_language
+from .text import declares_gap, detect_language
 from .tokens import Tokenizer
 
 
@@ -95,6 +95,7 @@ class HybridRetriever:
         self._bm25 = BM25Index(self._snapshot.tokens)
         self._expander.learn(self._snapshot.tokens)
         self._positions = {(c.source, c.position): i for i, c in enumerate(self._snapshot.chunks)}
+        self._scope_notes = [i for i, c in enumerate(self._snapshot.chunks) if declares_gap(c.text)]
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -113,7 +114,14 @@ class HybridRetriever:
         else:
             fused = self._language_zscore(lexical, dense, {detect_language(query)} | expanded.languages)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
-        return [self._hit(i, fused[i], expanded) for i in best]
+        # A note outside the fused candidates counts as the worst of them.
+        floor = min(fused.values(), default=0.0)
+        if self._settings.scope_notes:
+            # After the k best: what the found documents say they do not state (ranked or not, it is their caveat).
+            sources = {self._snapshot.chunks[i].source for i in best}
+            notes = [i for i in self._scope_notes if self._snapshot.chunks[i].source in sources and i not in best]
+            best += sorted(notes, key=lambda i: fused.get(i, floor), reverse=True)
+        return [self._hit(i, fused.get(i, floor), expanded) for i in best]
 
     def _hit(self, index: int, score: float, query: Query) -> Hit:
         coverage = query.weighted_share(set(self._snapshot.tokens[index]), self._bm25.idf)

@@ -42,6 +42,21 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if len(p) > 1]
 
 
+# A statement of what a document does not say ('…의 금리를 밝히지 않는다', 'do not give deadlines', 'nennen keine Fristen').
+_DECLARED_GAP = re.compile(
+    r"(밝히지|제공하지|공개하지|명시하지|확정되지|정해지지|알려지지)\s*않"
+    r"|\b(do|does|did) not (state|give|say|confirm|disclose|specify|provide)\b"
+    r"|\bnot (yet )?(been )?(disclosed|announced|specified)\b"
+    r"|\b(nennen|geben|enthalten|bestätigen) (keine|nicht)\b|\bnicht (genannt|angegeben|bekannt)",
+    re.I,
+)
+
+
+def declares_gap(text: str) -> bool:
+    """Whether the text states that something is not stated or not yet known."""
+    return bool(_DECLARED_GAP.search(text))
+
+
 _QUESTION_WORD = re.compile(
     r"몇|얼마|언제|어디|누구|무엇|뭐|어느|어떤|\b(how|what|which|when|who|where|wie|was|welche[rsnm]?|wann|wer|wo)\b", re.I
 )

@@ -75,3 +75,16 @@ def test_a_two_part_question_gets_both_facts_with_their_sources(service):
     answer = service.ask("AI 팩토리는 2030년까지 몇 개 만들고, 산업 디지털 혁신 펀드는 규모가 얼마인가요?")
     assert not answer.abstained and "500" in answer.text and "400 billion" in answer.text
     assert {c.source for c in answer.citations} == {"ai_factory_ko.md", "dx_fund_en.md"}
+
+
+def test_a_question_about_what_a_document_says_it_lacks_abstains_and_cites_that(service):
+    answer = service.ask("AI 팩토리 사업의 기업당 지원 한도는 얼마인가요?")
+    assert answer.abstained and "1357" in answer.text
+    assert [(c.source, c.snippet) for c in answer.citations] == [
+        ("ai_factory_ko.md", "이 문서는 AI 팩토리 사업의 신청 마감일과 기업당 지원 한도를 밝히지 않는다.")
+    ]
+
+
+def test_a_declared_gap_is_never_quoted_as_support_for_a_fact(service):
+    answer = service.ask("AI 팩토리는 2030년까지 몇 개로 늘리나요?")
+    assert not answer.abstained and "500" in answer.text and "밝히지 않는다" not in answer.text

@@ -53,3 +53,15 @@ def test_rrf_fusion_still_finds_same_language_answers(indexed):
     store = ChunkStore(settings.store, settings.index_dir, make_embeddings(settings.embeddings))
     rrf = HybridRetriever(store, Tokenizer(), settings.retrieval.model_copy(update={"fusion": "rrf"}))
     assert rrf.search("2030년까지 AI 팩토리를 몇 개 만드나요?")[0].chunk.source == "ai_factory_ko.md"
+
+
+def test_found_documents_bring_their_scope_notes(indexed):
+    settings = indexed[0]
+    store = ChunkStore(settings.store, settings.index_dir, make_embeddings(settings.embeddings))
+    retriever = HybridRetriever(store, Tokenizer(), settings.retrieval)
+    with_notes = retriever.search("AI 선도모델 협력", k=1)
+    assert [h.chunk.source for h in with_notes] == ["ai_factory_ko.md"] * 2
+    assert "밝히지 않는다" in with_notes[1].chunk.text
+    assert [h.chunk.source for h in retriever.search("How big is the DX fund?", k=1)] == ["dx_fund_en.md"]
+    plain = HybridRetriever(store, Tokenizer(), settings.retrieval.model_copy(update={"scope_notes": False}))
+    assert len(plain.search("AI 선도모델 협력", k=1)) == 1

@@ -1,4 +1,4 @@
-from assistant.text import clean, detect_language, split_sentences
+from assistant.text import clean, declares_gap, detect_language, split_sentences
 
 
 def test_clean_drops_lone_surrogates_and_controls():
@@ -44,3 +44,12 @@ def test_two_part_questions_are_split_and_others_kept_whole():
     assert split_question("Wie groß ist der Fonds und wann endet er?") == ["Wie groß ist der Fonds", "wann endet er?"]
     for whole in ["2030년까지 AI 팩토리를 몇 개 만드나요?", "What and why?", "AI 팩토리와 스마트공장 지원의 차이는?"]:
         assert split_question(whole) == [whole]
+
+
+def test_declared_gaps_are_recognised_in_each_language():
+    assert declares_gap("이 문서의 출처 자료는 개별 정책자금의 금리를 밝히지 않는다.")
+    assert declares_gap("The sources of this document do not give application deadlines.")
+    assert declares_gap("Die Quellen dieses Dokuments nennen keine Antragsfristen.")
+    assert declares_gap("The amount has not yet been announced.")
+    assert not declares_gap("산업통상부는 2030년까지 AI 팩토리를 500개로 늘릴 계획이다.")
+    assert not declares_gap("Companies that do not apply by March lose the subsidy.")

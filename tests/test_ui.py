@@ -158,6 +158,8 @@ def test_citations_and_questions_render_as_literal_markdown() -> None:
     assert "> \\# \\<img src=x onerror=alert(1)\\> \\[x\\](javascript:1) \\*굵게\\*" in panel
     assert "p." not in render_sources(Answer("q", "t [1]", "ko", False, [Citation(1, "a.md", None, "s", 0.5)]))
     assert NO_SOURCE_ANSWERS in render_sources(Answer("q", "없음", "ko", True, []))
+    declared = render_sources(Answer("q", "없음 [1]", "ko", True, [Citation(1, "a.md", 1, "금리를 밝히지 않는다.", 0.5)]))
+    assert NO_SOURCE_ANSWERS in declared and "금리를 밝히지 않는다." in declared
     assert escape("R&D 1. 2030년") == "R&D 1. 2030년"
     assert escape("1. 목표 &amp;") == "1\\. 목표 \\&amp;"
     assert shown_question("가" * 5000).endswith("…") and len(shown_question("가" * 5000)) == 501

@@ -78,9 +78,11 @@ def render_sources(answer: Answer | None, status: str = "") -> str:
     """The sources panel for the latest answer, or a status line while it is being written."""
     if answer is None:
         return f"{SOURCES_HEADING}\n\n{status or NO_SOURCES_YET}"
-    if answer.abstained or not answer.citations:
+    if not answer.citations:
         return f"{SOURCES_HEADING}\n\n{NO_SOURCE_ANSWERS}"
-    return "\n\n".join([SOURCES_HEADING, *(render_citation(c) for c in answer.citations)])
+    # An abstention may cite where a document says it does not state what was asked.
+    lead = [NO_SOURCE_ANSWERS] if answer.abstained else []
+    return "\n\n".join([SOURCES_HEADING, *lead, *(render_citation(c) for c in answer.citations)])
 
 
 def footer(document_count: int) -> str:
