@@ -15,9 +15,13 @@ _STOPWORDS = {
     "with", "what", "which", "who", "whom", "how", "when", "where", "why", "doe", "do", "did", "will", "can", "it",
     "its", "this", "that", "these", "those", "as", "at", "from", "many", "much", "there", "their", "my", "our",
     "we", "i", "you", "your", "s", "according", "tell", "please", "get", "could", "would", "should", "about",
-    "big", "large", "groß", "kind",
+    "big", "large", "groß", "kind", "me", "have", "has", "had", "does", "any", "like", "want", "say", "give",
+    "know", "let", "goe", "go",
     "der", "die", "das", "und", "wie", "viele", "viel", "wird", "werden", "ist", "ein", "eine", "den", "dem",
-    "bis", "zu", "von", "wann", "was", "welche", "welcher", "welches", "man", "sich", "kann", "für", "im",
+    "bis", "zu", "von", "wann", "was", "welche", "welcher", "welches", "welchen", "welchem", "man", "sich", "kann",
+    "für", "im", "es", "gibt", "geben", "schon", "wer", "hat", "haben", "sind", "sein", "war", "waren", "dass",
+    "stimmt", "über", "soll", "sollen", "geht", "gehen", "noch", "auch", "mit", "auf", "aus", "bei", "nach", "um",
+    "an", "am", "des", "einer", "einen", "einem", "sie", "er", "wir", "ihr", "uns", "wo", "wieviel", "hoch",
     "것", "수", "등", "몇", "얼마", "얼마나", "언제", "어디", "누구", "무엇", "뭐", "어떤", "어떻", "어느", "알리",
     "되", "하", "있", "거", "좀", "지금", "안", "나", "건가", "그중", "다음", "가", "중",
 }
@@ -59,6 +63,7 @@ class Tokenizer:
     @staticmethod
     def _keep(text: str, morphemes) -> list[str]:
         korean = [m.form.lower() for m in morphemes if m.tag in _CONTENT_TAGS or m.form in _PERCENT]
-        latin = [stem(w.lower()) for w in _LATIN_WORD.findall(text)]
+        # 'M.AX' and 'MAX', 'U.S.' and 'US' are one word.
+        latin = [stem(w.lower().replace(".", "")) for w in _LATIN_WORD.findall(text)]
         tokens = ("percent" if t in _PERCENT else t for t in korean + latin)
         return [t for t in tokens if t not in _STOPWORDS]
