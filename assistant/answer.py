@@ -16,7 +16,7 @@ from .config import AnswerSettings
 from .glossary import Query, QueryExpander
 from .numbers import numeric_values
 from .schema import Answer, Citation, Hit
-from .text import declares_gap, detect_language, split_question, split_sentences
+from .text import declared_gap, detect_language, split_question, split_sentences
 from .tokens import Tokenizer
 
 MIN_SENTENCE_CHARS = 12
@@ -83,7 +83,7 @@ class ExtractiveGenerator:
         parts = split_question(question)
         # Each part of a two-part question gets its own best sentence; a one-part question may get several.
         ranked = [self._score(part, language, hits, sentences) for part in parts]
-        best = [b for b in (_best(c, hits) for c in ranked) if b is not None]
+        best = [b for b in map(_best, ranked) if b is not None]
         evidence = max((c.score for c in best if not c.gap), default=0.0)
         gaps = [c for c in best if c.gap]
         answered = [c for c in best if not c.gap and c.score >= self._settings.min_evidence]
@@ -113,16 +113,15 @@ class ExtractiveGenerator:
             if len(sentence) >= MIN_SENTENCE_CHARS and sentence != hit.chunk.title
         ]
         if not rows:
-            return _Sentences([], np.zeros((0, 0)), [])
+            return _Sentences([], np.zeros((0, 0)), [], [])
         vectors = _unit(self._embeddings.embed_documents([s for _, s in rows]))
+        gaps = [declared_gap(s) for _, s in rows]
         headings = [set(self._tokenizer.tokens(hit.chunk.heading)) for hit in hits]
         titles = [set(self._tokenizer.tokens(hit.chunk.title)) for hit in hits]
-        # A sentence speaks of its section's subject; a declared gap of its whole document's.
-        terms = [
-            set(t) | (titles[i] if declares_gap(sentence) else headings[i])
-            for (i, sentence), t in zip(rows, self._tokenizer.batch(s for _, s in rows))
-        ]
-        return _Sentences(rows, vectors, terms)
+        # A sentence speaks of its section's subject; a declared gap of what it says is missing, in its whole document.
+        tokens = self._tokenizer.batch(s if gap is None else gap for (_, s), gap in zip(rows, gaps))
+        terms = [set(t) | (headings[i] if gap is None else titles[i]) for (i, _), t, gap in zip(rows, tokens, gaps)]
+        return _Sentences(rows, vectors, terms, [gap is not None for gap in gaps])
 
     def _score(self, question: str, language: str, hits: list[Hit], sentences: _Sentences) -> list[_Candidate]:
         """Every sentence scored as an answer to the question, best first."""
@@ -138,7 +137,7 @@ class ExtractiveGenerator:
         asks_date = bool(_ASKS_DATE.search(question))
         settings = self._settings
         candidates = []
-        for (i, sentence), cosine, found in zip(rows, cosines, sentence_terms):
+        for (i, sentence), cosine, found, gap in zip(rows, cosines, sentence_terms, sentences.gaps):
             sentence_language = detect_language(sentence)
             # Embeddings of a question and a sentence in different languages sit further apart for the same meaning.
             meaning = float(cosine) * (1.0 if sentence_language == language else settings.cross_language_share)
@@ -159,7 +158,7 @@ class ExtractiveGenerator:
             ):
                 score *= MISSING_ANSWER_TYPE
             terms = frozenset(query.matched(found))
-            candidates.append(_Candidate(i, sentence, sentence_language, score, terms, lexical, declares_gap(sentence)))
+            candidates.append(_Candidate(i, sentence, sentence_language, score, terms, lexical, gap))
         return sorted(candidates, key=lambda c: c.score, reverse=True)
 
     def _choose(self, candidates: list[_Candidate]) -> list[_Candidate]:
@@ -199,16 +198,15 @@ class ExtractiveGenerator:
 class _Sentences:
     rows: list[tuple[int, str]]  # (hit index, sentence)
     vectors: np.ndarray  # unit-length embeddings, one row per sentence
-    terms: list[set[str]]  # search tokens of each sentence and its chunk's heading
+    terms: list[set[str]]  # search tokens of each sentence and its chunk's heading (a gap: of what it lacks, and title)
+    gaps: list[bool]  # whether each sentence declares a gap
 
 
-def _best(candidates: list[_Candidate], hits: list[Hit]) -> _Candidate | None:
-    """The sentence that answers: the best-scoring statement of fact, unless its document declares a gap that names
-    more of the question's terms (the question asks about what that document says it does not state)."""
+def _best(candidates: list[_Candidate]) -> _Candidate | None:
+    """The sentence that answers: the best-scoring statement of fact, unless a declared gap names more of the
+    question's terms (the question asks about what a document says it does not state)."""
     fact = next((c for c in candidates if not c.gap), None)
-    source = hits[fact.hit_index].chunk.source if fact else None
-    gaps = (c for c in candidates if c.gap and source in (None, hits[c.hit_index].chunk.source))
-    gap = max(gaps, key=lambda c: c.lexical, default=None)
+    gap = max((c for c in candidates if c.gap), key=lambda c: c.lexical, default=None)
     if gap is not None and gap.lexical > (fact.lexical if fact else 0.0) + GAP_MARGIN:
         return gap
     return fact

@@ -13,7 +13,7 @@ from .config import RetrievalSettings
 from .glossary import Query, QueryExpander
 from .schema import Chunk, Hit
 from .store import ChunkStore, Snapshot
-from .text import declares_gap, detect_language
+from .text import declared_gap, detect_language
 from .tokens import Tokenizer
 
 
@@ -95,7 +95,7 @@ class HybridRetriever:
         self._bm25 = BM25Index(self._snapshot.tokens)
         self._expander.learn(self._snapshot.tokens)
         self._positions = {(c.source, c.position): i for i, c in enumerate(self._snapshot.chunks)}
-        self._scope_notes = [i for i, c in enumerate(self._snapshot.chunks) if declares_gap(c.text)]
+        self._scope_notes = [i for i, c in enumerate(self._snapshot.chunks) if declared_gap(c.text) is not None]
 
     @property
     def chunks(self) -> list[Chunk]:
