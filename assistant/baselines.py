@@ -90,16 +90,16 @@ def build_tutorial_store(corpus: list[Path], index_dir: Path, settings: Settings
     splitter = RecursiveCharacterTextSplitter(chunk_size=TUTORIAL_CHUNK_SIZE, chunk_overlap=TUTORIAL_CHUNK_OVERLAP)
     embeddings = make_embeddings(EmbeddingSettings(model="sentence-transformers:bundled-minilm"))
     store = ChunkStore(settings.store.model_copy(update={"collection": TUTORIAL_COLLECTION}), index_dir, embeddings)
-    for path in find_files(corpus):
+    for path, name in find_files(corpus):
         try:
-            pages = load_file(path, settings.ingest)
+            pages = load_file(path, settings.ingest, name)
         except IngestError:
             continue
         chunks = [
-            Chunk(piece, path.name, page.page, "", page.title, detect_language(piece), position)
+            Chunk(piece, name, page.page, "", page.title, detect_language(piece), position)
             for position, (page, piece) in enumerate((p, s) for p in pages for s in splitter.split_text(p.text))
         ]
-        store.replace_document(path.name, hashlib.sha256(path.read_bytes()).hexdigest(), chunks, [[] for _ in chunks])
+        store.replace_document(name, hashlib.sha256(path.read_bytes()).hexdigest(), chunks, [[] for _ in chunks])
     return store
 
 

@@ -38,9 +38,12 @@ def index_files(
     report = IngestReport()
     known = store.fingerprints()
     files = find_files(list(paths))
-    for done, path in enumerate(files, start=1):
+    first_of_name: dict[str, Path] = {}
+    for done, (path, name) in enumerate(files, start=1):
         try:
-            _index_one(path, store, tokenizer, settings, known, report)
+            if first_of_name.setdefault(name, path) != path:
+                raise IngestError(f"another file in this batch is also called '{name}' ({first_of_name[name]}); rename one")
+            _index_one(path, name, store, tokenizer, settings, known, report)
         except IngestError as exc:
             report.failures.append(FileFailure(str(path), str(exc)))
         except Exception as exc:  # an unexpected fault in one file must not stop the batch or hide its name
@@ -51,18 +54,24 @@ def index_files(
 
 
 def _index_one(
-    path: Path, store: ChunkStore, tokenizer: Tokenizer, settings: Settings, known: dict[str, str], report: IngestReport
+    path: Path,
+    name: str,
+    store: ChunkStore,
+    tokenizer: Tokenizer,
+    settings: Settings,
+    known: dict[str, str],
+    report: IngestReport,
 ) -> None:
     data = path.read_bytes() if path.is_file() else b""
     doc_hash = document_hash(data, settings)
-    if known.get(path.name) == doc_hash:
+    if known.get(name) == doc_hash:
         report.unchanged.append(str(path))
         return
-    pages = load_file(path, settings.ingest)
+    pages = load_file(path, settings.ingest, name)
     chunks = chunk_pages(pages, settings.chunking)
     if not chunks:
         raise IngestError("no text could be extracted")
-    store.replace_document(path.name, doc_hash, chunks, tokenizer.batch(c.text for c in chunks))
+    store.replace_document(name, doc_hash, chunks, tokenizer.batch(c.text for c in chunks))
     report.indexed.append(str(path))
     report.pages += len(pages)
     report.chunks += len(chunks)

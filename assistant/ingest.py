@@ -6,6 +6,7 @@ import logging
 import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 
 from .config import IngestSettings
@@ -22,22 +23,25 @@ class IngestError(Exception):
     """A file that cannot be indexed; the message says why in words a user can act on."""
 
 
-def find_files(paths: Iterable[Path]) -> list[Path]:
-    """Expand folders into the supported files below them (sorted); plain files are kept as given."""
-    found: list[Path] = []
+def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
+    """Expand folders into the supported files below them (sorted), each with its document name: its path inside
+    the folder ('2026/공고.pdf'), or for a file given directly its file name."""
+    found: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
             found.extend(
-                p for p in sorted(path.rglob("*")) if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
+                (p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*"))
+                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
                 and not any(part.startswith(".") for part in p.relative_to(path).parts)
             )
         else:
-            found.append(path)
+            found.append((path, path.name))
     return found
 
 
-def load_file(path: Path, limits: IngestSettings) -> list[Page]:
-    """Read one file into pages; raise IngestError when it is missing, too large, empty, damaged or unreadable."""
+def load_file(path: Path, limits: IngestSettings, name: str | None = None) -> list[Page]:
+    """Read one file into pages of the document called name (default: the file name); raise IngestError when it
+    is missing, too large, empty, damaged or unreadable."""
     if not path.is_file():
         raise IngestError("file not found")
     suffix = path.suffix.lower()
@@ -52,7 +56,7 @@ def load_file(path: Path, limits: IngestSettings) -> list[Page]:
     pages = _read_pdf(path, data, limits) if suffix == ".pdf" else _read_text(path, data)
     if not any(p.text.strip() for p in pages):
         raise IngestError("no text could be extracted (a scanned PDF needs OCR first)")
-    return pages
+    return [replace(p, source=name) for p in pages] if name else pages
 
 
 def _read_text(path: Path, data: bytes) -> list[Page]:

@@ -41,3 +41,23 @@ def test_changing_chunk_settings_reindexes(settings, docs):
     index_files([docs], store, tokenizer, settings)
     smaller = settings.model_copy(update={"chunking": settings.chunking.model_copy(update={"chunk_size": 120})})
     assert len(index_files([docs], store, tokenizer, smaller).indexed) == 3
+
+
+def test_files_with_the_same_name_in_different_folders_are_different_documents(settings, tmp_path):
+    for folder, text in (("2025", "2025년 공고: AI 팩토리 100개."), ("2026", "2026년 공고: AI 팩토리 200개.")):
+        (tmp_path / "notices" / folder).mkdir(parents=True)
+        (tmp_path / "notices" / folder / "공고.md").write_text(f"# 공고\n\n{text}\n", encoding="utf-8")
+    store = _store(settings)
+    report = index_files([tmp_path / "notices"], store, Tokenizer(), settings)
+    assert len(report.indexed) == 2 and not report.failures
+    assert {c.source for c in store.snapshot().chunks} == {"2025/공고.md", "2026/공고.md"}
+
+
+def test_two_files_given_under_one_name_keep_the_first_and_name_the_clash(settings, tmp_path):
+    for folder, text in (("a", "첫 번째 문서입니다."), ("b", "두 번째 문서입니다.")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "report.md").write_text(f"# 보고서\n\n{text}\n", encoding="utf-8")
+    store = _store(settings)
+    report = index_files([tmp_path / "a" / "report.md", tmp_path / "b" / "report.md"], store, Tokenizer(), settings)
+    assert len(report.indexed) == 1 and "rename one" in report.failures[0].reason
+    assert [c.text for c in store.snapshot().chunks] == ["보고서\n첫 번째 문서입니다."]

@@ -132,7 +132,8 @@ def test_find_files_walks_folders_and_skips_hidden_and_unsupported(tmp_path):
     (tmp_path / ".git" / "c.txt").write_text("x")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.pdf").write_bytes(b"x")
-    assert [p.name for p in find_files([tmp_path])] == ["a.md", "d.pdf"]
+    assert [name for _, name in find_files([tmp_path])] == ["a.md", "sub/d.pdf"]
+    assert find_files([tmp_path / "sub" / "d.pdf"]) == [(tmp_path / "sub" / "d.pdf", "d.pdf")]
 
 
 def test_vertical_ksc_text_breaks_columns_on_horizontal_moves(tmp_path):
