@@ -97,7 +97,7 @@ class ExtractiveGenerator:
     ) -> Answer:
         """The plain 'the documents do not answer' reply, with where to ask instead; quotes and cites the documents'
         own statements that they do not say (gaps, candidates taken from hits)."""
-        help_text = self._settings.help_ko if language == "ko" else self._settings.help_en
+        help_text = {"ko": self._settings.help_ko, "de": self._settings.help_de}.get(language, self._settings.help_en)
         if not gaps:
             return Answer(question, f"{NOT_FOUND[language]} {help_text}", language, True, [], evidence)
         quoted = self._compose(question, language, hits, _distinct(gaps), evidence)

@@ -100,7 +100,11 @@ class AnswerSettings(BaseModel):
     )
     help_en: str = Field(
         "For an authoritative answer, call the SME integrated call center (1357 in Korea) or see bizinfo.go.kr.",
-        description="Where to ask, shown in other languages when the documents do not answer.",
+        description="Where to ask, shown in English when the documents do not answer.",
+    )
+    help_de: str = Field(
+        "Verbindliche Auskunft gibt das zentrale KMU-Callcenter (in Korea 1357) oder bizinfo.go.kr.",
+        description="Where to ask, shown in German when the documents do not answer.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
 

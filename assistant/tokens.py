@@ -27,6 +27,8 @@ _STOPWORDS = {
 }
 # Ways of writing 'percent', so '몇 퍼센트' meets '10%' and 'Prozent' meets 'percent'.
 _PERCENT = {"%", "퍼센트", "프로", "percent", "prozent"}
+# 'won' is Korea's currency after an amount ('400 billion won') and a verb elsewhere ('Who won the cup?').
+_AMOUNT_BEFORE = re.compile(r"(\d|\b(hundred|thousand|million|billion|trillion|korean|tn|bn))\s*$", re.I)
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
@@ -64,6 +66,10 @@ class Tokenizer:
     def _keep(text: str, morphemes) -> list[str]:
         korean = [m.form.lower() for m in morphemes if m.tag in _CONTENT_TAGS or m.form in _PERCENT]
         # 'M.AX' and 'MAX', 'U.S.' and 'US' are one word.
-        latin = [stem(w.lower().replace(".", "")) for w in _LATIN_WORD.findall(text)]
+        latin = [
+            stem(m.group().lower().replace(".", ""))
+            for m in _LATIN_WORD.finditer(text)
+            if m.group().lower() != "won" or _AMOUNT_BEFORE.search(text, 0, m.start())
+        ]
         tokens = ("percent" if t in _PERCENT else t for t in korean + latin)
         return [t for t in tokens if t not in _STOPWORDS]

@@ -24,3 +24,9 @@ def test_percent_is_one_token_in_every_spelling():
 
 def test_stem_strips_english_inflections_of_long_words_only():
     assert [stem(w) for w in ("exports", "designated", "companies", "bus", "class")] == ["export", "designat", "company", "bus", "class"]
+
+
+def test_won_is_a_currency_only_after_an_amount():
+    assert "won" in TOKENIZER.tokens("The fund is worth 400 billion won.")
+    assert "won" in TOKENIZER.tokens("It costs 5,000 won")
+    assert "won" not in TOKENIZER.tokens("Who won the 2022 FIFA World Cup?")
