@@ -33,6 +33,13 @@ _DATE = re.compile(
 )
 _ASKS_AMOUNT = re.compile(r"몇|얼마|규모|금액|how (many|much|big|large)|wie (viele|viel|groß)|amount|number of", re.I)
 _ASKS_PERCENT = re.compile(r"몇\s*(%|퍼센트|프로)|what (percent|percentage)|how many percent|wie viel prozent", re.I)
+# A question about the most one company can get is not answered by a total.
+_ASKS_LIMIT = re.compile(
+    r"최대|한도|[가-힣]당\b|\beach\b|\bper (company|firm|startup|business|project)|\bmaximum\b|\bup to\b"
+    r"|\bone (company|startup|firm)\b|\bpro (unternehmen|firma|projekt)\b|maximal|höchst",
+    re.I,
+)
+_STATES_LIMIT = re.compile(r"최대|한도|[가-힣]당|까지|\beach\b|\bper\b|\bup to\b|\bmaximum\b|\blimit|\bbis zu\b|\bpro\b|\bje\b|höchst|maximal", re.I)
 _ASKS_DATE = re.compile(r"언제|며칠|날짜|\bwhen\b|what date|\bwann\b", re.I)
 # Footnote markers inside a document ('[5]') would read as this answer's own citation markers.
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")
@@ -135,6 +142,7 @@ class ExtractiveGenerator:
         asks_amount = bool(_ASKS_AMOUNT.search(question))
         asks_percent = bool(_ASKS_PERCENT.search(question))
         asks_date = bool(_ASKS_DATE.search(question))
+        asks_limit = bool(_ASKS_LIMIT.search(question))
         settings = self._settings
         candidates = []
         for (i, sentence), cosine, found, gap in zip(rows, cosines, sentence_terms, sentences.gaps):
@@ -155,6 +163,7 @@ class ExtractiveGenerator:
                 (asks_amount and not numbers - question_numbers)
                 or (asks_percent and not _PERCENT.search(sentence))
                 or (asks_date and not _DATE.search(sentence))
+                or (asks_limit and not _STATES_LIMIT.search(sentence))
             ):
                 score *= MISSING_ANSWER_TYPE
             terms = frozenset(query.matched(found))

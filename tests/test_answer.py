@@ -4,7 +4,11 @@ import re
 
 import pytest
 
+from assistant.answer import make_generator
+from assistant.embeddings import make_embeddings
+from assistant.schema import Chunk, Hit
 from assistant.service import Answered, QuestionError, Retrieved
+from assistant.tokens import Tokenizer
 
 
 def _numbers(text: str) -> set[str]:
@@ -89,3 +93,11 @@ def test_a_question_about_what_a_document_says_it_lacks_abstains_and_cites_that(
 def test_a_declared_gap_is_never_quoted_as_support_for_a_fact(service):
     answer = service.ask("AI 팩토리는 2030년까지 몇 개로 늘리나요?")
     assert not answer.abstained and "500" in answer.text and "밝히지 않는다" not in answer.text
+
+
+def test_a_total_does_not_answer_a_question_about_the_most_one_company_gets(service):
+    settings = service.settings
+    generator = make_generator(settings.answer, make_embeddings(settings.embeddings), Tokenizer())
+    total = Hit(Chunk("펀드 규모\n산업 디지털 혁신 펀드는 4,000억 원 규모로 조성된다.", "dx.md", None, "펀드 규모", "산업 디지털 혁신 펀드", "ko", 0), 1.0, 0.8)
+    assert generator.generate("산업 디지털 혁신 펀드는 기업당 최대 얼마를 투자하나요?", [total]).abstained
+    assert not generator.generate("산업 디지털 혁신 펀드 규모는 얼마인가요?", [total]).abstained
