@@ -24,7 +24,9 @@ MIN_SENTENCE_CHARS = 12
 MISSING_ANSWER_TYPE = 0.8
 # A question about a given number ('2027년 예산') is not answered by a sentence about other numbers only.
 MISSING_QUESTION_NUMBER = 0.75
-# How many more of the question's (weighted) terms a declared gap must name than the best fact to override it.
+# A declared gap answers a question when it names at least this share of the question's (weighted) terms, and
+# GAP_MARGIN more of them than the best statement of fact.
+GAP_MIN_SHARE = 0.3
 GAP_MARGIN = 0.02
 _PERCENT = re.compile(r"%|퍼센트|percent|prozent", re.I)
 _DATE = re.compile(
@@ -216,7 +218,7 @@ def _best(candidates: list[_Candidate]) -> _Candidate | None:
     question's terms (the question asks about what a document says it does not state)."""
     fact = next((c for c in candidates if not c.gap), None)
     gap = max((c for c in candidates if c.gap), key=lambda c: c.lexical, default=None)
-    if gap is not None and gap.lexical > (fact.lexical if fact else 0.0) + GAP_MARGIN:
+    if gap is not None and gap.lexical >= max(GAP_MIN_SHARE, (fact.lexical if fact else 0.0) + GAP_MARGIN):
         return gap
     return fact
 

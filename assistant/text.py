@@ -46,7 +46,7 @@ def split_sentences(text: str) -> list[str]:
 # object ('이 문서는 …의 금리를 밝히지 않는다', 'The sources do not give deadlines', 'Die Quellen nennen keine Fristen');
 # passive forms make what is unknown the subject ('지원 금액은 정해지지 않았다', 'The amount has not been announced').
 _GAP_ACTIVE = re.compile(
-    r"(밝히지|제공하지|공개하지|명시하지|다루지)\s*않"
+    r"(밝히지|제공하지|공개하지|명시하지)\s*않"
     r"|\b(do|does|did) not (state|give|say|confirm|disclose|specify|provide|cover)\b"
     r"|\b(nennen|geben|enthalten|bestätigen) (keine|nicht)\b",
     re.I,

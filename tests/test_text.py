@@ -53,3 +53,4 @@ def test_declared_gaps_are_recognised_in_each_language():
     assert declared_gap("The amount has not yet been announced.") == "The amount has not yet been announced."
     assert declared_gap("산업통상부는 2030년까지 AI 팩토리를 500개로 늘릴 계획이다.") is None
     assert declared_gap("Companies that do not apply by March lose the subsidy.") is None
+    assert declared_gap("이 법은 기존 법령이 다루지 않던 산업데이터의 권리를 정한다.") is None
