@@ -42,6 +42,9 @@ _ASKS_LIMIT = re.compile(
     re.I,
 )
 _STATES_LIMIT = re.compile(r"최대|한도|[가-힣]당|까지|\beach\b|\bper\b|\bup to\b|\bmaximum\b|\blimit|\bbis zu\b|\bpro\b|\bje\b|höchst|maximal", re.I)
+# A question about how something was settled is not answered by a plan for it ('…할 계획이다', 'will select').
+_ASKS_OUTCOME = re.compile(r"최종|확정|결정(됐|되었|된)|\bfinal(ly)?\b|\bofficially\b|\bconfirmed\b|endgültig|offiziell", re.I)
+_STATES_PLAN = re.compile(r"계획|예정|방침|\bwill\b|\bplans?\b|\bplanned\b|\bscheduled\b|\bsoll(en)?\b|\bplant\b|geplant", re.I)
 _ASKS_DATE = re.compile(r"언제|며칠|날짜|\bwhen\b|what date|\bwann\b", re.I)
 # Footnote markers inside a document ('[5]') would read as this answer's own citation markers.
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")
@@ -145,6 +148,7 @@ class ExtractiveGenerator:
         asks_percent = bool(_ASKS_PERCENT.search(question))
         asks_date = bool(_ASKS_DATE.search(question))
         asks_limit = bool(_ASKS_LIMIT.search(question))
+        asks_outcome = bool(_ASKS_OUTCOME.search(question))
         settings = self._settings
         candidates = []
         for (i, sentence), cosine, found, gap in zip(rows, cosines, sentence_terms, sentences.gaps):
@@ -161,13 +165,15 @@ class ExtractiveGenerator:
             if question_numbers:
                 shared = len(question_numbers & numbers) / len(question_numbers)
                 score = score * (1.0 if shared else MISSING_QUESTION_NUMBER) + settings.number_share * shared
-            if (
+            unmet = (
                 (asks_amount and not numbers - question_numbers)
-                or (asks_percent and not _PERCENT.search(sentence))
-                or (asks_date and not _DATE.search(sentence))
-                or (asks_limit and not _STATES_LIMIT.search(sentence))
-            ):
-                score *= MISSING_ANSWER_TYPE
+                + (asks_percent and not _PERCENT.search(sentence))
+                + (asks_date and not _DATE.search(sentence))
+                + (asks_limit and not _STATES_LIMIT.search(sentence))
+                + (asks_outcome and bool(_STATES_PLAN.search(sentence)))
+            )
+            # Each kind of answer the sentence fails to give counts against it.
+            score *= MISSING_ANSWER_TYPE**unmet
             terms = frozenset(query.matched(found))
             candidates.append(_Candidate(i, sentence, sentence_language, score, terms, lexical, gap))
         return sorted(candidates, key=lambda c: c.score, reverse=True)

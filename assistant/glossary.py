@@ -59,7 +59,8 @@ class Glossary:
         return cls(entries)
 
     def expand(self, terms: list[str]) -> Query:
-        """The query with, for each term covered by a glossary variant, that entry's variants in other languages."""
+        """The query with, for each term covered by a glossary variant, that entry's other variants (other spellings
+        and other languages); its languages are the other languages the query was translated into."""
         present = set(terms)
         alternatives: dict[str, list[frozenset[str]]] = {}
         languages: set[str] = set()
@@ -68,10 +69,11 @@ class Glossary:
                 hit = next((v for v in variants if v <= present), None)
                 if hit is None:
                     continue
-                others = [(lang, v) for lang, vs in entry.items() if lang != language for v in vs]
+                # Other spellings in the same language count too ('중기부' is '중소벤처기업부').
+                others = [(lang, v) for lang, vs in entry.items() for v in vs if v != hit]
                 for term in hit:
                     alternatives.setdefault(term, []).extend(v for _, v in others)
-                languages.update(lang for lang, _ in others)
+                languages.update(lang for lang, _ in others if lang != language)
                 break
         return Query(terms, alternatives, frozenset(languages))
 

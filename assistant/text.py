@@ -91,4 +91,18 @@ def split_question(question: str) -> list[str]:
     parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(question) if p and p.strip(" ,")]
     if len(parts) < 2:
         parts = [p.strip() for p in _KOREAN_AND.split(question, maxsplit=1)]
-    return parts if len(parts) >= 2 and all(len(p) >= 2 for p in parts) else [question]
+    if len(parts) < 2 or any(len(p) < 2 for p in parts):
+        return [question]
+    # 'A와 B는 각각 몇 개인가요?': A shares B's predicate, which says what is asked about it.
+    shared = _predicate(parts[-1])
+    return [p if _QUESTION_WORD.search(p) else f"{p} {shared}".strip() for p in parts[:-1]] + [parts[-1]]
+
+
+def _predicate(part: str) -> str:
+    """What a question part asks: the words after its Korean topic ('규모가 각각 얼마인가요?' of '펀드는 규모가 각각
+    얼마인가요?'), else the words from its question word on."""
+    topic = _KOREAN_TOPIC.search(part)
+    if topic:
+        return part[topic.end() :]
+    word = _QUESTION_WORD.search(part)
+    return part[word.start() :] if word else ""

@@ -101,3 +101,12 @@ def test_a_total_does_not_answer_a_question_about_the_most_one_company_gets(serv
     total = Hit(Chunk("펀드 규모\n산업 디지털 혁신 펀드는 4,000억 원 규모로 조성된다.", "dx.md", None, "펀드 규모", "산업 디지털 혁신 펀드", "ko", 0), 1.0, 0.8)
     assert generator.generate("산업 디지털 혁신 펀드는 기업당 최대 얼마를 투자하나요?", [total]).abstained
     assert not generator.generate("산업 디지털 혁신 펀드 규모는 얼마인가요?", [total]).abstained
+
+
+def test_a_plan_counts_less_as_the_answer_to_how_something_was_settled(service):
+    settings = service.settings
+    generator = make_generator(settings.answer, make_embeddings(settings.embeddings), Tokenizer())
+    plan = Hit(Chunk("예산\n산업통상부는 2027년 AI 예산을 2조 원으로 늘릴 계획이다.", "b.md", None, "예산", "AI 예산", "ko", 0), 1.0, 0.8)
+    settled = generator.generate("2027년 AI 예산은 얼마로 확정됐나요?", [plan]).evidence
+    planned = generator.generate("2027년 AI 예산은 얼마인가요?", [plan]).evidence
+    assert settled < 0.8 * planned

@@ -18,6 +18,12 @@ def test_glossary_adds_the_other_languages_terms():
     assert query.matched(set(TOKENIZER.tokens("4,000억 원 규모의 산업 디지털 혁신 펀드"))) == {"industrial", "digital", "innovation", "fund"}
 
 
+def test_glossary_adds_other_spellings_in_the_same_language():
+    query = load_glossary("bundled", TOKENIZER).expand(TOKENIZER.tokens("중기부는 예산을"))
+    assert query.matched(set(TOKENIZER.tokens("중소벤처기업부의 2026년 예산"))) == {"중기부", "예산"}
+    assert "ko" not in query.languages  # only translations make BM25 judge other languages
+
+
 def test_weighted_share_counts_terms_found_directly_or_through_an_alternative():
     query = Query(["a", "b"], {"b": [frozenset({"x", "y"})]})
     assert query.weighted_share({"a"}, lambda t: 1.0) == 0.5

@@ -35,7 +35,10 @@ def test_two_part_questions_are_split_and_others_kept_whole():
     from assistant.text import split_question
 
     assert split_question("AI 팩토리 목표 개수와 중기부의 AI 스마트공장 목표 개수는 각각 몇 개인가요?") == [
-        "AI 팩토리 목표 개수", "중기부의 AI 스마트공장 목표 개수는 각각 몇 개인가요?"
+        "AI 팩토리 목표 개수 각각 몇 개인가요?", "중기부의 AI 스마트공장 목표 개수는 각각 몇 개인가요?"
+    ]
+    assert split_question("국민성장펀드랑 지역 성장 펀드는 규모가 각각 얼마예요?") == [
+        "국민성장펀드 규모가 각각 얼마예요?", "지역 성장 펀드는 규모가 각각 얼마예요?"
     ]
     assert split_question("정책자금은 비수도권에 몇 % 이상 가고, 국민성장펀드는 몇 % 이상 투자해?") == [
         "정책자금은 비수도권에 몇 % 이상 가고", "국민성장펀드는 몇 % 이상 투자해?"
