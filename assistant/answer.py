@@ -42,8 +42,13 @@ _ASKS_LIMIT = re.compile(
     re.I,
 )
 _STATES_LIMIT = re.compile(r"최대|한도|[가-힣]당|까지|\beach\b|\bper\b|\bup to\b|\bmaximum\b|\blimit|\bbis zu\b|\bpro\b|\bje\b|höchst|maximal", re.I)
-# A question about how something was settled is not answered by a plan for it ('…할 계획이다', 'will select').
-_ASKS_OUTCOME = re.compile(r"최종|확정|결정(됐|되었|된)|\bfinal(ly)?\b|\bofficially\b|\bconfirmed\b|endgültig|offiziell", re.I)
+# A question about how something was settled, or what has happened so far, is not answered by a plan
+# ('…할 계획이다', 'will select').
+_ASKS_OUTCOME = re.compile(
+    r"최종|확정|결정(됐|되었|된)|지금까지|현재까지|\bfinal(ly)?\b|\bofficially\b|\bconfirmed\b|\bso far\b|\bto date\b"
+    r"|\balready\b|endgültig|offiziell|\bbisher\b|\bschon\b",
+    re.I,
+)
 _STATES_PLAN = re.compile(r"계획|예정|방침|\bwill\b|\bplans?\b|\bplanned\b|\bscheduled\b|\bsoll(en)?\b|\bplant\b|geplant", re.I)
 _ASKS_DATE = re.compile(r"언제|며칠|날짜|\bwhen\b|what date|\bwann\b", re.I)
 # Footnote markers inside a document ('[5]') would read as this answer's own citation markers.

@@ -10,7 +10,8 @@ from assistant.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = sorted((ROOT / "evals").glob("*.jsonl"))
 # Today's levels (README, "Answer quality"), rounded down; raise them when the assistant improves, never lower
-# them to pass. Issue-2 targets for core: top-1 source ≥ 0.90, facts ≥ 0.85, abstention ≥ 0.90.
+# them to pass (core abstention is 18/18 today, gated at 17/18). Issue-2 targets for core: top-1 source ≥ 0.90,
+# facts ≥ 0.85, abstention ≥ 0.90.
 CORE_GATES = {"top1_source": 0.92, "facts_present": 0.87, "abstained_unanswerable": 0.94, "hit_at_1": 0.91}
 ALL_GATES = {"top1_source": 0.86, "facts_present": 0.76, "abstained_unanswerable": 0.94, "hit_at_1": 0.93}
 
