@@ -101,7 +101,8 @@ class ExtractiveGenerator:
         # Each part of a two-part question gets its own best sentence; a one-part question may get several.
         ranked = [self._score(part, language, hits, sentences) for part in parts]
         best = [b for b in map(_best, ranked) if b is not None]
-        evidence = max((c.score for c in best if not c.gap), default=0.0)
+        # The evidence of the best statement of fact, also when a declared gap answers instead.
+        evidence = max((next((c.score for c in r if not c.gap), 0.0) for r in ranked), default=0.0)
         gaps = [c for c in best if c.gap]
         answered = [c for c in best if not c.gap and c.score >= self._settings.min_evidence]
         if not answered:
@@ -226,12 +227,15 @@ class _Sentences:
 
 def _best(candidates: list[_Candidate]) -> _Candidate | None:
     """The sentence that answers: the best-scoring statement of fact, unless a declared gap names more of the
-    question's terms (the question asks about what a document says it does not state)."""
+    question's terms or scores better (the question asks about what a document says it does not state)."""
     fact = next((c for c in candidates if not c.gap), None)
-    gap = max((c for c in candidates if c.gap), key=lambda c: c.lexical, default=None)
-    if gap is not None and gap.lexical >= max(GAP_MIN_SHARE, (fact.lexical if fact else 0.0) + GAP_MARGIN):
-        return gap
-    return fact
+    if fact is None:
+        return next((c for c in candidates if c.lexical >= GAP_MIN_SHARE), None)
+    gaps = [c for c in candidates if c.gap and c.lexical >= GAP_MIN_SHARE]
+    named = max(gaps, key=lambda c: c.lexical, default=None)
+    if named is not None and named.lexical >= fact.lexical + GAP_MARGIN:
+        return named
+    return gaps[0] if gaps and gaps[0].score > fact.score else fact
 
 
 def _unit(vectors: list[list[float]]) -> np.ndarray:
