@@ -20,7 +20,8 @@ from .text import declared_gap, detect_language, split_question, split_sentences
 from .tokens import Tokenizer
 
 MIN_SENTENCE_CHARS = 12
-# A question asking for an amount, a percentage or a date is poorly answered by a sentence without a new one.
+# A sentence's evidence is multiplied by this for each kind of answer the question asks for and the sentence does
+# not give: a new amount, a percentage, a date, the most one company gets, a settled outcome rather than a plan.
 MISSING_ANSWER_TYPE = 0.8
 # A question about a given number ('2027년 예산') is not answered by a sentence about other numbers only.
 MISSING_QUESTION_NUMBER = 0.75
