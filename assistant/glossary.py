@@ -105,7 +105,8 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
 
 class QueryExpander:
     """Turns a question into a Query: its terms, their glossary translations, and for a term the corpus never
-    uses, the corpus terms one typo away ('특귀' → '특구', 'goverment' → 'government')."""
+    uses, the corpus terms one typo away ('특귀' → '특구', 'goverment' → 'government') or, for Korean words run
+    together, the corpus words they are made of ('얼라이언스출범일' → 얼라이언스, 출범)."""
 
     MAX_CORRECTIONS = 2
 
@@ -127,7 +128,29 @@ class QueryExpander:
         for term in set(terms) - set(alternatives):
             for correction in self._corrections(term):
                 alternatives.setdefault(term, []).append(frozenset({correction}))
+            parts = self._compound_parts(term)
+            if parts:
+                alternatives.setdefault(term, []).append(parts)
         return Query(terms, alternatives, query.languages)
+
+    def _compound_parts(self, term: str) -> frozenset[str] | None:
+        """The corpus words that a Korean compound the corpus never uses is written with, when the question ran them
+        together ('얼라이언스출범일' → 얼라이언스, 출범); None when it is not such a compound."""
+        if term in self._vocabulary or len(term) < 4 or not all("\uac00" <= c <= "\ud7a3" for c in term):
+            return None
+        parts, start = [], 0
+        while start < len(term):
+            # The longest corpus word at this point (Kiwi cuts some loanwords: '얼라이언' + '스'); a leftover last
+            # syllable ('일' of '출범일') is a suffix.
+            end = next((e for e in range(len(term), start, -1) if term[start:e] in self._vocabulary), None)
+            if end is None:
+                if start < len(term) - 1:
+                    return None
+                break
+            parts.append(term[start:end])
+            start = end
+        parts = [p for p in parts if len(p) > 1]
+        return frozenset(parts) if len(parts) > 1 else None
 
     def _corrections(self, term: str) -> list[str]:
         # Two-syllable Korean words and short Latin words are too close to too many others to correct safely.

@@ -49,3 +49,9 @@ def test_real_words_are_not_corrected():
 
 def test_bundled_glossary_loads():
     assert BUNDLED.is_file() and load_glossary("none", TOKENIZER) is None
+
+
+def test_a_run_together_korean_compound_is_searched_as_its_corpus_words():
+    expander = _expander(["얼라이언", "스", "출범", "일", "성장", "엔진", "특별", "보조금"])
+    assert expander.expand("M.AX얼라이언스출범일").alternatives["얼라이언스출범일"] == [frozenset({"얼라이언", "출범"})]
+    assert "대한민국" not in expander.expand("대한민국").alternatives  # not made of corpus words
