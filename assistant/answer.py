@@ -101,7 +101,7 @@ class ExtractiveGenerator:
         parts = split_question(question)
         # Each part of a two-part question gets its own best sentence; a one-part question may get several.
         ranked = [self._score(part, language, hits, sentences) for part in parts]
-        best = [b for b in map(_best, ranked) if b is not None]
+        best = _answers_per_part(ranked)
         # The evidence of the best statement of fact, also when a declared gap answers instead.
         evidence = max((next((c.score for c in r if not c.gap), 0.0) for r in ranked), default=0.0)
         gaps = [c for c in best if c.gap]
@@ -224,6 +224,18 @@ class _Sentences:
     vectors: np.ndarray  # unit-length embeddings, one row per sentence
     terms: list[set[str]]  # search tokens of each sentence and its chunk's heading (a gap: of what it lacks, and title)
     gaps: list[bool]  # whether each sentence declares a gap
+
+
+def _answers_per_part(ranked: list[list[_Candidate]]) -> list[_Candidate]:
+    """Each part's answering sentence (see _best), in the parts' order; the parts with the strongest evidence
+    choose first, and a part does not repeat a sentence another part already answers with."""
+    chosen: dict[int, _Candidate] = {}
+    for i in sorted(range(len(ranked)), key=lambda i: -max((c.score for c in ranked[i][:1]), default=0.0)):
+        taken = {c.sentence for c in chosen.values()}
+        answer = _best([c for c in ranked[i] if c.sentence not in taken])
+        if answer is not None:
+            chosen[i] = answer
+    return [chosen[i] for i in sorted(chosen)]
 
 
 def _best(candidates: list[_Candidate]) -> _Candidate | None:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answer import make_generator
@@ -90,17 +90,24 @@ class AssistantService:
         hits = self._retriever.search(question)
         parts = split_question(question)
         if len(parts) > 1:
-            # A question that asks two things may need a passage for each that the whole question ranks low.
-            seen = {(h.chunk.source, h.chunk.position) for h in hits}
-            for part in parts:
-                extra = [h for h in self._retriever.search(part, k=PART_HITS) if (h.chunk.source, h.chunk.position) not in seen]
-                seen.update((h.chunk.source, h.chunk.position) for h in extra)
-                hits += extra
+            hits = self._with_part_hits(hits, parts)
         yield Retrieved(hits)
         if not hits:
             yield Answered(self._generator.abstain(question, detect_language(question)))
             return
         yield Answered(self._generator.generate(question, hits))
+
+    def _with_part_hits(self, hits: list[Hit], parts: list[str]) -> list[Hit]:
+        """A question that asks two things may need a passage for each that the whole question ranks low; and a
+        passage answering one part covers that part's terms, whatever share of the whole question it covers."""
+        found = {(h.chunk.source, h.chunk.position): h for h in hits}
+        for part in parts:
+            for hit in self._retriever.search(part, k=PART_HITS):
+                key = (hit.chunk.source, hit.chunk.position)
+                known = found.get(key)
+                if known is None or known.term_coverage < hit.term_coverage:
+                    found[key] = hit if known is None else replace(known, term_coverage=hit.term_coverage)
+        return list(found.values())
 
     def ask(self, question: str) -> Answer:
         """Answer a question in one call."""

@@ -23,8 +23,8 @@ _STOPWORDS = {
     "stimmt", "über", "soll", "sollen", "geht", "gehen", "noch", "auch", "mit", "auf", "aus", "bei", "nach", "um",
     "an", "am", "des", "einer", "einen", "einem", "sie", "er", "wir", "ihr", "uns", "wo", "wieviel", "hoch",
     "것", "수", "등", "몇", "얼마", "얼마나", "언제", "어디", "누구", "무엇", "뭐", "어떤", "어떻", "어느", "알리",
-    "되", "하", "있", "거", "좀", "지금", "안", "나", "건가", "그중", "다음", "가", "중", "각각", "개수",
-    "respectively", "jeweils",
+    "되", "하", "있", "거", "좀", "지금", "안", "나", "건가", "그중", "다음", "가", "중", "각각", "개수", "비교",
+    "respectively", "compare", "jeweils", "vergleich",
 }
 # Ways of writing 'percent', so '몇 퍼센트' meets '10%' and 'Prozent' meets 'percent'.
 _PERCENT = {"%", "퍼센트", "프로", "percent", "prozent"}

@@ -6,8 +6,11 @@ import pytest
 
 from assistant.answer import make_generator
 from assistant.embeddings import make_embeddings
+from assistant.glossary import QueryExpander, load_glossary
+from assistant.retrieval import HybridRetriever
 from assistant.schema import Chunk, Hit
 from assistant.service import Answered, QuestionError, Retrieved
+from assistant.store import ChunkStore
 from assistant.tokens import Tokenizer
 
 
@@ -110,3 +113,26 @@ def test_a_plan_counts_less_as_the_answer_to_how_something_was_settled(service):
     settled = generator.generate("2027년 AI 예산은 얼마로 확정됐나요?", [plan]).evidence
     planned = generator.generate("2027년 AI 예산은 얼마인가요?", [plan]).evidence
     assert settled < 0.8 * planned
+
+
+def test_each_part_of_a_two_part_question_is_answered_by_its_own_sentence(service):
+    """The fund sentence is the best for both parts; the second part still gets the zone fund's sentence."""
+    settings = service.settings
+    generator = make_generator(settings.answer, make_embeddings(settings.embeddings), Tokenizer())
+    fund = Hit(Chunk("펀드 규모\n정부는 4,000억 원 규모의 산업 디지털 혁신 펀드를 조성해 혁신기업에 투자한다.", "a.md", None, "펀드 규모", "펀드", "ko", 0), 1.0, 1.0)
+    zone = Hit(Chunk("특구\n규제자유특구 전용 펀드는 420억 원이다.", "b.md", None, "특구", "특구", "ko", 0), 0.5, 0.6)
+    answer = generator.generate("산업 디지털 혁신 펀드랑 규제자유특구 전용 펀드 규모 좀 비교해 줘", [fund, zone])
+    assert "4,000억 원" in answer.text and "420억 원" in answer.text
+
+
+def test_a_two_part_question_scores_each_passage_by_the_part_it_answers(indexed):
+    settings, service = indexed
+    store = ChunkStore(settings.store, settings.index_dir, make_embeddings(settings.embeddings))
+    tokenizer = Tokenizer()
+    retriever = HybridRetriever(store, tokenizer, settings.retrieval, QueryExpander(tokenizer, load_glossary("bundled", tokenizer)))
+    question = "AI 팩토리는 2030년까지 몇 개 만들고, 산업 디지털 혁신 펀드는 규모가 얼마인가요?"
+    whole = {h.chunk.text: h.term_coverage for h in retriever.search(question)}
+    part = {h.chunk.text: h.term_coverage for h in retriever.search("산업 디지털 혁신 펀드는 규모가 얼마인가요?", k=3)}
+    hits = next(e.hits for e in service.stream(question) if isinstance(e, Retrieved))
+    fund = next(h for h in hits if h.chunk.source == "dx_fund_en.md" and h.chunk.heading == "Size")
+    assert fund.term_coverage == max(whole.get(fund.chunk.text, 0.0), part[fund.chunk.text]) > whole.get(fund.chunk.text, 0.0)
