@@ -150,7 +150,7 @@ def test_empty_submit_gets_a_polite_reply_and_the_app_keeps_working(page) -> Non
 
 def test_citations_and_questions_render_as_literal_markdown() -> None:
     """Untrusted text (snippets, file names, questions) cannot inject HTML or Markdown into the panels."""
-    from assistant_ui.app import NO_SOURCE_ANSWERS, escape, render_sources, shown_question
+    from assistant_ui.app import NO_SOURCE_ANSWERS, SAYS_NOT_COVERED, escape, render_sources, shown_question
 
     cite = Citation(1, "a_b.md", 3, "# <img src=x onerror=alert(1)> [x](javascript:1)\n*굵게*", 0.5, "목표")
     panel = render_sources(Answer("q", "t [1]", "ko", False, [cite]))
@@ -159,7 +159,7 @@ def test_citations_and_questions_render_as_literal_markdown() -> None:
     assert "p." not in render_sources(Answer("q", "t [1]", "ko", False, [Citation(1, "a.md", None, "s", 0.5)]))
     assert NO_SOURCE_ANSWERS in render_sources(Answer("q", "없음", "ko", True, []))
     declared = render_sources(Answer("q", "없음 [1]", "ko", True, [Citation(1, "a.md", 1, "금리를 밝히지 않는다.", 0.5)]))
-    assert NO_SOURCE_ANSWERS in declared and "금리를 밝히지 않는다." in declared
+    assert SAYS_NOT_COVERED in declared and "금리를 밝히지 않는다." in declared
     assert escape("R&D 1. 2030년") == "R&D 1. 2030년"
     assert escape("1. 목표 &amp;") == "1\\. 목표 \\&amp;"
     assert shown_question("가" * 5000).endswith("…") and len(shown_question("가" * 5000)) == 501

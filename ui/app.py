@@ -28,6 +28,7 @@ SOURCES_HEADING = "### 출처 / Sources"
 SEARCHING = "문서를 찾는 중… / Searching…"
 NO_SOURCES_YET = "질문을 하면 답의 근거가 된 문서와 인용문이 여기에 표시됩니다. / Sources for the latest answer appear here."
 NO_SOURCE_ANSWERS = "제공된 문서 중 이 질문에 답하는 출처가 없습니다. / No indexed source answers this question."
+SAYS_NOT_COVERED = "문서가 이 내용을 다루지 않는다고 밝힌 부분 / Where a document says it does not cover this:"
 SORRY = "죄송합니다. 질문을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. / Sorry, something went wrong; please try again."
 SHOWN_QUESTION_CHARS = 500
 _INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~$]|&(?=#?\w+;)")
@@ -81,7 +82,7 @@ def render_sources(answer: Answer | None, status: str = "") -> str:
     if not answer.citations:
         return f"{SOURCES_HEADING}\n\n{NO_SOURCE_ANSWERS}"
     # An abstention may cite where a document says it does not state what was asked.
-    lead = [NO_SOURCE_ANSWERS] if answer.abstained else []
+    lead = [SAYS_NOT_COVERED] if answer.abstained else []
     return "\n\n".join([SOURCES_HEADING, *lead, *(render_citation(c) for c in answer.citations)])
 
 
