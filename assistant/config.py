@@ -62,8 +62,8 @@ class RetrievalSettings(BaseModel):
     scope_notes: bool = Field(
         True,
         description=(
-            "Also hand the answer stage every chunk in which a found document says what it does not state ('…를 "
-            "밝히지 않는다'), so a question about that gets 'the documents do not say', not a related fact."
+            "Also hand the answer stage the chunks (at most top_k) in which a found document says what it does not "
+            "state ('…를 밝히지 않는다'), so a question about that gets 'the documents do not say', not a related fact."
         ),
     )
 

@@ -117,10 +117,11 @@ class HybridRetriever:
         # A note outside the fused candidates counts as the worst of them.
         floor = min(fused.values(), default=0.0)
         if self._settings.scope_notes:
-            # After the k best: what the found documents say they do not state (ranked or not, it is their caveat).
+            # After the k best: what the found documents say they do not state (ranked or not, it is their caveat),
+            # at most k of those chunks, the best ranked first.
             sources = {self._snapshot.chunks[i].source for i in best}
             notes = [i for i in self._scope_notes if self._snapshot.chunks[i].source in sources and i not in best]
-            best += sorted(notes, key=lambda i: fused.get(i, floor), reverse=True)
+            best += sorted(notes, key=lambda i: fused.get(i, floor), reverse=True)[:k]
         return [self._hit(i, fused.get(i, floor), expanded) for i in best]
 
     def _hit(self, index: int, score: float, query: Query) -> Hit:
