@@ -42,7 +42,9 @@ _ASKS_LIMIT = re.compile(
     r"|\bone (company|startup|firm)\b|\bpro (unternehmen|firma|projekt)\b|maximal|höchst",
     re.I,
 )
-_STATES_LIMIT = re.compile(r"최대|한도|[가-힣]당|까지|\beach\b|\bper\b|\bup to\b|\bmaximum\b|\blimit|\bbis zu\b|\bpro\b|\bje\b|höchst|maximal", re.I)
+_STATES_LIMIT = re.compile(
+    r"최대|한도|[가-힣]당|까지|\beach\b|\bper\b|\bup to\b|\bmaximum\b|\blimit|\bbis zu\b|\bpro\b|\bje\b|höchst|maximal", re.I
+)
 # A question about how something was settled, or what has happened so far, is not answered by a plan
 # ('…할 계획이다', 'will select').
 _ASKS_OUTCOME = re.compile(
@@ -50,7 +52,9 @@ _ASKS_OUTCOME = re.compile(
     r"|\balready\b|endgültig|offiziell|\bbisher\b|\bschon\b",
     re.I,
 )
-_STATES_PLAN = re.compile(r"계획|예정|방침|\bwill\b|\bplans?\b|\bplanned\b|\bscheduled\b|\bsoll(en)?\b|\bplant\b|geplant", re.I)
+_STATES_PLAN = re.compile(
+    r"계획|예정|방침|\bwill\b|\bplans?\b|\bplanned\b|\bscheduled\b|\bsoll(en)?\b|\bplant\b|geplant", re.I
+)
 _ASKS_DATE = re.compile(r"언제|며칠|날짜|\bwhen\b|what date|\bwann\b", re.I)
 # Footnote markers inside a document ('[5]') would read as this answer's own citation markers.
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")
@@ -104,22 +108,22 @@ class ExtractiveGenerator:
         best = _answers_per_part(ranked)
         # The evidence of the best statement of fact, also when a declared gap answers instead.
         evidence = max((next((c.score for c in r if not c.gap), 0.0) for r in ranked), default=0.0)
-        gaps = [c for c in best if c.gap]
-        answered = [c for c in best if not c.gap and c.score >= self._settings.min_evidence]
-        if not answered:
-            return self.abstain(question, language, evidence, hits, gaps)
-        chosen = self._choose(ranked[0]) if len(parts) == 1 else _distinct(answered + gaps)
+        # A part is answered by a fact with enough evidence, or by a declared gap; parts answered neither way drop out.
+        useful = [c for c in best if c.gap or c.score >= self._settings.min_evidence]
+        if all(c.gap for c in useful):
+            return self.abstain(question, language, evidence, hits, useful)
+        chosen = self._choose(ranked[0]) if len(parts) == 1 else useful
         return self._compose(question, language, hits, chosen, evidence)
 
     def abstain(
         self, question: str, language: str, evidence: float = 0.0, hits: list[Hit] = (), gaps: list[_Candidate] = ()
     ) -> Answer:
         """The plain 'the documents do not answer' reply, with where to ask instead; quotes and cites the documents'
-        own statements that they do not say (gaps, candidates taken from hits)."""
+        own statements that they do not say (gaps: distinct candidates taken from hits)."""
         help_text = {"ko": self._settings.help_ko, "de": self._settings.help_de}.get(language, self._settings.help_en)
         if not gaps:
             return Answer(question, f"{NOT_FOUND[language]} {help_text}", language, True, [], evidence)
-        quoted = self._compose(question, language, hits, _distinct(gaps), evidence)
+        quoted = self._compose(question, language, hits, gaps, evidence)
         return replace(quoted, text=f"{NOT_FOUND[language]} {quoted.text} {help_text}", abstained=True)
 
     def _sentences(self, hits: list[Hit]) -> _Sentences:
@@ -196,7 +200,8 @@ class ExtractiveGenerator:
                 break
             adds = candidate.terms - covered
             # A statement of what the documents do not say is no support for a fact that they do say.
-            if (candidate.score >= close or adds) and not candidate.gap and candidate.sentence not in (c.sentence for c in chosen):
+            repeated = candidate.sentence in (c.sentence for c in chosen)
+            if (candidate.score >= close or adds) and not candidate.gap and not repeated:
                 chosen.append(candidate)
                 covered |= candidate.terms
         return chosen
@@ -254,11 +259,6 @@ def _best(candidates: list[_Candidate]) -> _Candidate | None:
 def _unit(vectors: list[list[float]]) -> np.ndarray:
     matrix = np.asarray(vectors, dtype=np.float32)
     return matrix / (np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9)
-
-
-def _distinct(candidates: list[_Candidate]) -> list[_Candidate]:
-    """The candidates without repeats of the same sentence, in order."""
-    return [c for i, c in enumerate(candidates) if all(c.sentence != d.sentence for d in candidates[:i])]
 
 
 def _rarity(query: Query, sentence_terms: list[set[str]]) -> Callable[[str], float]:
