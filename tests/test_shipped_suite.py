@@ -13,7 +13,7 @@ SUITES = sorted((ROOT / "evals").glob("*.jsonl"))
 # them to pass (core abstention is 20/20 today, gated at 19/20). Issue-2 targets for core: top-1 source ≥ 0.90,
 # facts ≥ 0.85, abstention ≥ 0.90.
 CORE_GATES = {"top1_source": 0.93, "facts_present": 0.88, "abstained_unanswerable": 0.95, "hit_at_1": 0.91}
-ALL_GATES = {"top1_source": 0.87, "facts_present": 0.78, "abstained_unanswerable": 0.95, "hit_at_1": 0.93}
+ALL_GATES = {"top1_source": 0.86, "facts_present": 0.78, "abstained_unanswerable": 0.89, "hit_at_1": 0.93}
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def _metric(output: str, name: str) -> float:
 
 
 def test_shipped_suites_are_there():
-    assert [p.name for p in SUITES] == ["core.jsonl", "multihop.jsonl", "unanswerable.jsonl", "variants.jsonl"]
+    assert [p.name for p in SUITES] == ["core.jsonl", "heldout.jsonl", "multihop.jsonl", "unanswerable.jsonl", "variants.jsonl"]
 
 
 @pytest.mark.model
@@ -50,4 +50,4 @@ def test_core_suite_meets_todays_levels(index, tmp_path):
 @pytest.mark.model
 def test_all_suites_meet_todays_levels(index, tmp_path):
     output = _gated_eval(index, SUITES, ALL_GATES, tmp_path / "all.jsonl")
-    assert _metric(output, "false_abstention") <= 0.115 and _metric(output, "faithfulness") == 1.0
+    assert _metric(output, "false_abstention") <= 0.12 and _metric(output, "faithfulness") == 1.0
