@@ -107,6 +107,9 @@ class AnswerSettings(BaseModel):
         description="Where to ask, shown in German when the documents do not answer.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
+    sentence_cache: int = Field(
+        20_000, ge=0, description="Sentence embeddings the answerer keeps for reuse (about 2 KB each with the bundled model)."
+    )
 
 
 class IngestSettings(BaseModel):

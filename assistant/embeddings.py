@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections import OrderedDict
 
 from langchain_core.embeddings import Embeddings
 
@@ -64,6 +65,30 @@ class SentenceTransformerEmbeddings(Embeddings):
     def embed_documents(self, texts: list[str]) -> list[list[float]]:
         vectors = self._encoder().encode(texts, batch_size=self._batch_size, normalize_embeddings=True)
         return vectors.tolist()
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+class CachedEmbeddings(Embeddings):
+    """Another model's vectors for the last `size` distinct texts it was asked for, embedding only the others (the
+    answerer meets the same document sentences question after question)."""
+
+    def __init__(self, inner: Embeddings, size: int = 20_000) -> None:
+        self._inner = inner
+        self._size = size
+        self._vectors: OrderedDict[str, list[float]] = OrderedDict()
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._vectors]
+        if missing:
+            self._vectors.update(zip(missing, self._inner.embed_documents(missing)))
+        for text in texts:
+            self._vectors.move_to_end(text)
+        vectors = [self._vectors[t] for t in texts]
+        while len(self._vectors) > self._size:
+            self._vectors.popitem(last=False)
+        return vectors
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .answer import make_generator
 from .config import Settings
-from .embeddings import make_embeddings
+from .embeddings import CachedEmbeddings, make_embeddings
 from .glossary import QueryExpander, load_glossary
 from .indexer import Progress, index_files
 from .retrieval import HybridRetriever, Retriever
@@ -71,7 +71,8 @@ class AssistantService:
         # One expander: the retriever teaches it the corpus vocabulary that the answerer's spelling corrections use.
         expander = expander or QueryExpander(self._tokenizer, load_glossary(settings.glossary, self._tokenizer))
         self._retriever = retriever or HybridRetriever(self._store, self._tokenizer, settings.retrieval, expander)
-        self._generator = make_generator(settings.answer, self._embeddings, self._tokenizer, expander)
+        answer_embeddings = CachedEmbeddings(self._embeddings, settings.answer.sentence_cache)
+        self._generator = make_generator(settings.answer, answer_embeddings, self._tokenizer, expander)
 
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index files and folders; changed files replace their old chunks, unchanged ones are skipped."""

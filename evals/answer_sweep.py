@@ -12,13 +12,11 @@ from __future__ import annotations
 import argparse
 import itertools
 import tempfile
-from functools import lru_cache
 from pathlib import Path
-
-from langchain_core.embeddings import Embeddings
 
 from assistant.answer import ExtractiveGenerator
 from assistant.config import AnswerSettings, Settings
+from assistant.embeddings import CachedEmbeddings
 from assistant.glossary import QueryExpander, load_glossary
 from assistant.evaluation import load_suites, result_line
 from assistant.metrics import metrics
@@ -35,19 +33,6 @@ GRID = {
 }
 
 
-class CachedEmbeddings(Embeddings):
-    """Remembers every text's vector, so the grid does not embed the same sentences again."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self._one = lru_cache(maxsize=None)(lambda text: tuple(inner.embed_documents([text])[0]))
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        return [list(self._one(t)) for t in texts]
-
-    def embed_query(self, text: str) -> list[float]:
-        return list(self._one(text))
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("suites", nargs="*", type=Path, help="Suites (default: every evals/*.jsonl).")
@@ -59,7 +44,7 @@ def main() -> None:
         service.ingest([ROOT / "corpus"])
         cases = load_suites(args.suites or sorted((ROOT / "evals").glob("*.jsonl")))
         retrieved = [(case, next(service.stream(case.question)).hits) for case in cases]
-        embeddings = CachedEmbeddings(service._embeddings)
+        embeddings = CachedEmbeddings(service._embeddings, size=10**9)
         expander = QueryExpander(service._tokenizer, load_glossary(settings.glossary, service._tokenizer))
         expander.learn(service._store.snapshot().tokens)
         rows = []

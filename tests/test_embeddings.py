@@ -2,9 +2,10 @@
 
 import numpy as np
 import pytest
+from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings
-from assistant.embeddings import make_embeddings
+from assistant.embeddings import CachedEmbeddings, make_embeddings
 
 
 def _cosine(a, b) -> float:
@@ -53,6 +54,41 @@ class TestUniversalSentenceEncoder(EmbeddingsContract):
 class TestBundledMiniLM(EmbeddingsContract):
     model_name = "sentence-transformers:bundled-minilm"
     dimensions = 384
+
+
+class TestCachedUniversalSentenceEncoder(EmbeddingsContract):
+    model_name = "use-multilingual"
+    dimensions = 512
+
+    @pytest.fixture(scope="class")
+    def model(self):
+        return CachedEmbeddings(make_embeddings(EmbeddingSettings(model=self.model_name)), size=2)
+
+
+class _Recording(Embeddings):
+    """A real model that notes every text it is asked to embed."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner, self.asked = inner, []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.asked.extend(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]
+
+
+@pytest.mark.model
+def test_the_cache_embeds_each_text_once_and_forgets_the_oldest():
+    recording = _Recording(make_embeddings(EmbeddingSettings()))
+    cached = CachedEmbeddings(recording, size=2)
+    first = cached.embed_documents(["a fund", "a zone", "a fund"])
+    again = cached.embed_documents(["a zone", "a fund"])
+    cached.embed_documents(["a factory"])  # the cache holds two texts: 'a zone' is now the oldest and goes
+    cached.embed_documents(["a zone"])
+    assert recording.asked == ["a fund", "a zone", "a factory", "a zone"]
+    assert first[0] == first[2] == again[1] and first[1] == again[0]
 
 
 def test_unknown_model_is_a_clear_error():
