@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import re
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from typing import Protocol
 
@@ -116,7 +116,7 @@ class ExtractiveGenerator:
         return self._compose(question, language, hits, chosen, evidence)
 
     def abstain(
-        self, question: str, language: str, evidence: float = 0.0, hits: list[Hit] = (), gaps: list[_Candidate] = ()
+        self, question: str, language: str, evidence: float = 0.0, hits: Sequence[Hit] = (), gaps: Sequence[_Candidate] = ()
     ) -> Answer:
         """The plain 'the documents do not answer' reply, with where to ask instead; quotes and cites the documents'
         own statements that they do not say (gaps: distinct candidates taken from hits)."""
@@ -206,7 +206,7 @@ class ExtractiveGenerator:
                 covered |= candidate.terms
         return chosen
 
-    def _compose(self, question: str, language: str, hits: list[Hit], chosen: list[_Candidate], evidence: float) -> Answer:
+    def _compose(self, question: str, language: str, hits: Sequence[Hit], chosen: Sequence[_Candidate], evidence: float) -> Answer:
         numbers: dict[int, int] = {}
         quoted: dict[int, list[str]] = {}
         parts = []

@@ -15,7 +15,7 @@ BUNDLED = Path(__file__).with_name("data") / "glossary.tsv"
 
 @dataclass(frozen=True)
 class Query:
-    """A question's search terms, each with the token sets that say the same thing in other languages."""
+    """A question's search terms, each with the token sets that say the same thing in other words or languages."""
 
     terms: list[str]
     alternatives: dict[str, list[frozenset[str]]] = field(default_factory=dict)
