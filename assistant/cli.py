@@ -15,7 +15,8 @@ from .baselines import baseline_services
 from .evaluation import Case, SuiteError, load_suites, result_line, run_suite, write_results
 from .metrics import METRIC_NAMES, failure_reasons, groups, metrics
 from .report import Report, comparison_table, render_html, render_markdown
-from .service import AssistantService, QuestionError
+from .question import QuestionError
+from .service import AssistantService
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

@@ -59,40 +59,36 @@ class RetrievalSettings(BaseModel):
     bm25_weight: float = Field(0.7, ge=0, description="Weight of the BM25 (Kiwi morpheme) ranking in the fusion.")
     dense_weight: float = Field(0.3, ge=0, description="Weight of the dense (embedding) ranking in the fusion.")
     rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion ('rrf' only).")
-    scope_notes: bool = Field(
-        True,
-        description=(
-            "Also hand the answer stage the chunks (at most top_k) in which a found document says what it does not "
-            "state ('…를 밝히지 않는다'), so a question about that gets 'the documents do not say', not a related fact."
-        ),
+
+
+class ReadingSettings(BaseModel):
+    model: str = Field(
+        "bundled",
+        description="The learned sentence model: 'bundled' (assistant/data/reader.json, trained by evals/train_reader.py) "
+        "or the path of another model file in that format.",
     )
+    threshold: float | None = Field(
+        None, ge=0, le=1,
+        description="Probability below which the documents count as not answering; default: the model's calibrated one.",
+    )
+    max_sentences: int = Field(2, ge=1, description="Most sentences quoted for a one-part question.")
+    keep_ratio: float = Field(
+        0.9, gt=0, le=1, description="A further sentence is quoted when its probability is at least this share of the best."
+    )
+    sentence_cache: int = Field(
+        20_000, ge=0, description="Sentence embeddings kept for reuse (about 2 KB each with the bundled model)."
+    )
+    token_cache: int = Field(50_000, ge=0, description="Tokenised sentences kept for reuse.")
 
 
 class AnswerSettings(BaseModel):
-    generator: Literal["extractive"] = Field(
-        "extractive", description="How answers are written: 'extractive' quotes the best supporting sentences (no LLM)."
-    )
-    max_sentences: int = Field(3, ge=1, description="Most sentences quoted in one answer.")
-    min_evidence: float = Field(
-        0.5, ge=0, description="Evidence score (of the best sentence) below which the assistant abstains."
-    )
-    dense_share: float = Field(
-        0.3, ge=0, description="Weight of the sentence's embedding similarity to the question (same language)."
-    )
-    lexical_share: float = Field(
-        0.3, ge=0, description="Weight of the IDF-weighted share of question terms found in the sentence or its heading."
-    )
-    coverage_share: float = Field(
-        0.4, ge=0, description="Weight of the IDF-weighted share of question terms found anywhere in the sentence's chunk."
-    )
-    number_share: float = Field(
-        0.2, ge=0, description="Weight of the share of the question's numbers (as values, any language) in the sentence."
-    )
-    cross_language_share: float = Field(
-        1.4, ge=0, description="Weight of embedding similarity for a sentence in another language than the question."
-    )
-    keep_ratio: float = Field(
-        0.85, gt=0, le=1, description="Further sentences are quoted when they score at least this share of the best."
+    generator: Literal["extractive", "llm"] = Field(
+        "extractive",
+        description=(
+            "How answers are written: 'extractive' quotes the best supporting sentences (no LLM); 'llm' has the chat "
+            "model of Settings.llm write the answer from the passages (ASSISTANT_ANSWER__GENERATOR=llm, "
+            "ASSISTANT_LLM__BASE_URL=...) and quotes instead when it fails, is late or states what they do not."
+        ),
     )
     help_ko: str = Field(
         "정확한 안내는 중소기업 통합콜센터(국번 없이 1357) 또는 기업마당(bizinfo.go.kr)에 문의해 주세요.",
@@ -107,9 +103,27 @@ class AnswerSettings(BaseModel):
         description="Where to ask, shown in German when the documents do not answer.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
-    sentence_cache: int = Field(
-        20_000, ge=0, description="Sentence embeddings the answerer keeps for reuse (about 2 KB each with the bundled model)."
+
+
+class LLMSettings(BaseModel):
+    provider: Literal["openai", "ollama"] = Field(
+        "openai",
+        description="'openai': any OpenAI-compatible server (vLLM, llama.cpp server); 'ollama': an Ollama server.",
     )
+    base_url: str = Field(
+        "http://127.0.0.1:8080/v1",
+        description="Address of the chat model server ('…/v1' for OpenAI-compatible ones; Ollama's is usually "
+        "'http://127.0.0.1:11434').",
+    )
+    model: str = Field("local", description="Model name sent to the server (a single-model llama.cpp server ignores it).")
+    api_key: str = Field("not-needed", description="API key sent to an OpenAI-compatible server; local ones ignore it.")
+    timeout_s: float = Field(60, gt=0, description="Longest a whole answer may take, in seconds, before quoting instead.")
+    first_token_timeout_s: float = Field(
+        20, gt=0, description="Longest wait for the first piece of the answer, in seconds, before quoting instead."
+    )
+    max_tokens: int = Field(512, ge=1, description="Most tokens the model may write for one answer.")
+    temperature: float = Field(0.0, ge=0, description="Sampling temperature; 0 writes the most likely answer.")
+    max_passages: int = Field(4, ge=1, description="Most retrieved passages (best first) shown to the model.")
 
 
 class IngestSettings(BaseModel):
@@ -138,6 +152,8 @@ class Settings(BaseSettings):
     store: StoreSettings = Field(default_factory=StoreSettings, description="Vector store.")
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="How documents are cut into chunks.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
-    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="Answer composition and abstention.")
+    reading: ReadingSettings = Field(default_factory=ReadingSettings, description="Which sentences answer, and whether any does.")
+    answer: AnswerSettings = Field(default_factory=AnswerSettings, description="How the answer is written.")
+    llm: LLMSettings = Field(default_factory=LLMSettings, description="Chat model server (answer.generator='llm' only).")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Limits on incoming files.")
     ui: UISettings = Field(default_factory=UISettings, description="Web UI.")

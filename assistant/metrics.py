@@ -6,12 +6,11 @@ Every metric is a mean over the cases it applies to, and None when no case in th
 from __future__ import annotations
 
 import math
-import re
 from collections.abc import Callable
 from pathlib import Path
 
 from .evaluation import Case
-from .numbers import numeric_values
+from .grounding import squash, unsupported_claims
 
 Results = list[tuple[Case, dict]]
 METRIC_NAMES = (
@@ -20,19 +19,12 @@ METRIC_NAMES = (
     "latency_p95_ms",
 )
 HIGHER_IS_WORSE = {"false_abstention", "latency_p50_ms", "latency_p95_ms"}
-_MARKER = re.compile(r"\[\d+\]")
-# Names an answer may state: quoted titles and upper-case program acronyms (M.AX, DX, RE100, CPTPP).
-_NAME = re.compile(r"'([^']{2,60})'|\"([^\"]{2,60})\"|‘([^’]{2,60})’|“([^”]{2,60})”|\b([A-Z][A-Z0-9]*(?:\.[A-Z0-9]+)*[A-Z0-9])\b")
-
-
-def _squash(text: str) -> str:
-    return "".join(text.lower().split())
 
 
 def fact_present(fact: str, text: str) -> bool:
     """Whether one must_include entry ('a|b' = either) appears in the text, ignoring case and spacing."""
-    squashed = _squash(text)
-    return any(_squash(option) in squashed for option in fact.split("|") if option.strip())
+    squashed = squash(text)
+    return any(squash(option) in squashed for option in fact.split("|") if option.strip())
 
 
 def _stem(source: str) -> str:
@@ -60,17 +52,6 @@ def _ndcg_at_10(case: Case, result: dict) -> float:
 def _citation_precision(case: Case, result: dict) -> float:
     citations = result["citations"]
     return sum(any(fact_present(f, c["snippet"]) for f in case.must_include) for c in citations) / len(citations)
-
-
-def unsupported_claims(answer: str, passages: list[str]) -> list[str]:
-    """Numbers and names in an answer that no cited passage contains (empty for a faithful answer)."""
-    text = _MARKER.sub("", answer)
-    quoted = " ".join(passages)
-    numbers = numeric_values(quoted)
-    missing = [f"{n:g}" for n in sorted(numeric_values(text) - numbers)]
-    names = {next(g for g in m.groups() if g) for m in _NAME.finditer(text)}
-    missing += sorted(n for n in names if _squash(n) not in _squash(quoted))
-    return missing
 
 
 def _percentile(values: list[float], share: float) -> float | None:

@@ -3,18 +3,18 @@
 from __future__ import annotations
 
 import math
+import threading
 from collections import Counter
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from typing import Protocol
 
 import numpy as np
 
 from .config import RetrievalSettings
-from .glossary import Query, QueryExpander
+from .glossary import QueryExpander
+from .question import Question
 from .schema import Chunk, Hit
 from .store import ChunkStore, Snapshot
-from .text import declared_gap, detect_language
-from .tokens import Tokenizer
 
 
 @dataclass(frozen=True)
@@ -33,7 +33,9 @@ class Retriever(Protocol):
 
     def refresh(self) -> None: ...
 
-    def search(self, query: str, k: int | None = None) -> list[Hit]: ...
+    def search(self, question: Question, k: int | None = None) -> list[Hit]: ...
+
+    def idf(self, term: str) -> float: ...
 
 
 class BM25Index:
@@ -80,64 +82,55 @@ class HybridRetriever:
     evals/retrieval_sweep.py measures the choice.
     """
 
-    def __init__(
-        self, store: ChunkStore, tokenizer: Tokenizer, settings: RetrievalSettings, expander: QueryExpander | None = None
-    ) -> None:
+    def __init__(self, store: ChunkStore, settings: RetrievalSettings, expander: QueryExpander) -> None:
         self._store = store
-        self._tokenizer = tokenizer
         self._settings = settings
-        self._expander = expander or QueryExpander(tokenizer)
+        self._expander = expander
+        self._lock = threading.Lock()
         self.refresh()
+
+    def _follow_writes(self) -> None:
+        """Reload when another process (an ingest run, a staff upload) has changed the index since the last look."""
+        with self._lock:
+            generation = self._store.generation()
+            if generation != self._generation:
+                self._store.reopen(generation)
+                self._load()
 
     def refresh(self) -> None:
         """Reload the index contents (after documents were added or replaced)."""
+        with self._lock:
+            self._load()
+
+    def _load(self) -> None:
+        self._generation = self._store.generation()
         self._snapshot: Snapshot = self._store.snapshot()
         self._bm25 = BM25Index(self._snapshot.tokens)
         self._expander.learn(self._snapshot.tokens)
         self._positions = {(c.source, c.position): i for i, c in enumerate(self._snapshot.chunks)}
-        self._scope_notes = [i for i, c in enumerate(self._snapshot.chunks) if declared_gap(c.text) is not None]
 
     @property
     def chunks(self) -> list[Chunk]:
         return self._snapshot.chunks
 
-    def search(self, query: str, k: int | None = None) -> list[Hit]:
-        """The best k chunks for the query, best first."""
+    def search(self, question: Question, k: int | None = None) -> list[Hit]:
+        """The best k chunks for the question, best first."""
         k = k or self._settings.top_k
+        self._follow_writes()
         if not self._snapshot.chunks:
             return []
-        expanded = self._expander.expand(query)
-        lexical = self._bm25.rank(expanded.search_tokens(), self._settings.candidates)
-        dense = self._dense(query)
+        lexical = self._bm25.rank(question.query.search_tokens(), self._settings.candidates)
+        dense = self._dense(question.text)
         if self._settings.fusion == "rrf":
             fused = self._rrf(lexical, dense)
         else:
-            fused = self._language_zscore(lexical, dense, {detect_language(query)} | expanded.languages)
+            fused = self._language_zscore(lexical, dense, {question.language} | question.query.languages)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
-        # A note outside the fused candidates counts as the worst of them.
-        floor = min(fused.values(), default=0.0)
-        if self._settings.scope_notes:
-            # After the k best: what the found documents say they do not state (ranked or not, it is their caveat),
-            # at most k of those chunks, the best ranked first.
-            sources = {self._snapshot.chunks[i].source for i in best}
-            notes = [i for i in self._scope_notes if self._snapshot.chunks[i].source in sources and i not in best]
-            best += sorted(notes, key=lambda i: fused.get(i, floor), reverse=True)[:k]
-        return [self._hit(i, fused.get(i, floor), expanded) for i in best]
+        return [Hit(self._snapshot.chunks[i], fused[i]) for i in best]
 
-    def _hit(self, index: int, score: float, query: Query) -> Hit:
-        coverage = query.weighted_share(set(self._snapshot.tokens[index]), self._bm25.idf)
-        return Hit(self._snapshot.chunks[index], score, coverage)
-
-    def with_coverage(self, query: str, hits: list[Hit]) -> list[Hit]:
-        """Other retrievers' hits with the term coverage this retriever gives its own (for fair baselines)."""
-        expanded = self._expander.expand(query)
-        covered = []
-        for hit in hits:
-            index = self._positions.get((hit.chunk.source, hit.chunk.position))
-            known = index is not None and self._snapshot.chunks[index].text == hit.chunk.text
-            tokens = self._snapshot.tokens[index] if known else self._tokenizer.tokens(hit.chunk.text)
-            covered.append(replace(hit, term_coverage=expanded.weighted_share(set(tokens), self._bm25.idf)))
-        return covered
+    def idf(self, term: str) -> float:
+        """How rare a term is in the indexed chunks (BM25's inverse document frequency)."""
+        return self._bm25.idf(term)
 
     def _rrf(self, lexical: Ranking, dense: Ranking) -> dict[int, float]:
         fused: dict[int, float] = {}

@@ -30,12 +30,10 @@ class Chunk:
 
 @dataclass(frozen=True)
 class Hit:
-    """A retrieved chunk with its retrieval score and the IDF-weighted share of the query's terms (or their
-    translations and spelling corrections) it contains."""
+    """A retrieved chunk with its retrieval score."""
 
     chunk: Chunk
     score: float
-    term_coverage: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -64,6 +62,7 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     evidence: float = 0.0
+    generator: str = "extractive"  # who wrote the text: 'extractive', 'llm', or 'llm-fallback' (the check failed)
 
 
 @dataclass(frozen=True)

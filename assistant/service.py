@@ -3,18 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from pathlib import Path
 
-from .answer import make_generator
+from .answer import Delta, make_generator
 from .config import Settings
 from .embeddings import CachedEmbeddings, make_embeddings
 from .glossary import QueryExpander, load_glossary
 from .indexer import Progress, index_files
+from .question import Question, parse_question
+from .reading import Reader, Reading
 from .retrieval import HybridRetriever, Retriever
 from .schema import Answer, Hit, IngestReport
 from .store import ChunkStore
-from .text import clean, detect_language, split_question
 from .tokens import Tokenizer
 
 
@@ -22,25 +23,28 @@ from .tokens import Tokenizer
 PART_HITS = 3
 
 
-class QuestionError(ValueError):
-    """A question that cannot be asked as given (empty, too long); the message is shown to the user."""
-
-
 @dataclass(frozen=True)
 class Retrieved:
-    """Event: the passages found for the question, before the answer is written."""
+    """Event: the passages found for the question, before they are read."""
 
     hits: list[Hit]
 
 
 @dataclass(frozen=True)
+class Read:
+    """Event: the reader's verdict (which sentences answer, and whether the documents answer at all)."""
+
+    reading: Reading
+
+
+@dataclass(frozen=True)
 class Answered:
-    """Event: the final answer."""
+    """Event: the final answer (after any Delta events of an answer being written)."""
 
     answer: Answer
 
 
-Event = Retrieved | Answered
+Event = Retrieved | Read | Delta | Answered
 
 
 def collect(events: Iterable[Event]) -> tuple[list[Hit], Answer]:
@@ -69,10 +73,11 @@ class AssistantService:
         self._embeddings = make_embeddings(settings.embeddings)
         self._store = ChunkStore(settings.store, settings.index_dir, self._embeddings)
         # One expander: the retriever teaches it the corpus vocabulary that the answerer's spelling corrections use.
-        expander = expander or QueryExpander(self._tokenizer, load_glossary(settings.glossary, self._tokenizer))
-        self._retriever = retriever or HybridRetriever(self._store, self._tokenizer, settings.retrieval, expander)
-        answer_embeddings = CachedEmbeddings(self._embeddings, settings.answer.sentence_cache)
-        self._generator = make_generator(settings.answer, answer_embeddings, self._tokenizer, expander)
+        self._expander = expander or QueryExpander(self._tokenizer, load_glossary(settings.glossary, self._tokenizer))
+        self._retriever = retriever or HybridRetriever(self._store, settings.retrieval, self._expander)
+        sentence_embeddings = CachedEmbeddings(self._embeddings, settings.reading.sentence_cache)
+        self._reader = Reader(settings.reading, sentence_embeddings, self._tokenizer, self._retriever.idf)
+        self._generator = make_generator(settings)
 
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index files and folders; changed files replace their old chunks, unchanged ones are skipped."""
@@ -85,40 +90,35 @@ class AssistantService:
         """How many documents are completely indexed."""
         return len({chunk.source for chunk in self._retriever.chunks})
 
-    def stream(self, question: str) -> Iterator[Event]:
-        """Answer a question step by step: first the passages found, then the answer."""
-        question = self._validated(question)
-        hits = self._retriever.search(question)
-        parts = split_question(question)
-        if len(parts) > 1:
-            hits = self._with_part_hits(hits, parts)
+    def stream(self, text: str) -> Iterator[Event]:
+        """Answer a question step by step: the passages found, the reader's verdict, the answer as it is written."""
+        question, hits = self.passages(text)
         yield Retrieved(hits)
-        if not hits:
-            yield Answered(self._generator.abstain(question, detect_language(question)))
-            return
-        yield Answered(self._generator.generate(question, hits))
+        reading = self._reader.read(question, hits)
+        yield Read(reading)
+        for piece in self._generator.write(reading):
+            yield piece if isinstance(piece, Delta) else Answered(piece)
 
-    def _with_part_hits(self, hits: list[Hit], parts: list[str]) -> list[Hit]:
-        """A question that asks two things may need a passage for each that the whole question ranks low; and a
-        passage answering one part covers that part's terms, whatever share of the whole question it covers."""
+    def passages(self, text: str, k: int | None = None) -> tuple[Question, list[Hit]]:
+        """The parsed question and the passages retrieved for it (and for each thing it asks)."""
+        question = parse_question(text, self._expander, self.settings.answer.max_question_chars)
+        hits = self._retriever.search(question, k)
+        if question.parts:
+            hits = self._with_part_hits(hits, question.parts)
+        return question, hits
+
+    @property
+    def reader(self) -> Reader:
+        return self._reader
+
+    def _with_part_hits(self, hits: list[Hit], parts: tuple[Question, ...]) -> list[Hit]:
+        """A question that asks two things may need a passage for each that the whole question ranks low."""
         found = {(h.chunk.source, h.chunk.position): h for h in hits}
         for part in parts:
             for hit in self._retriever.search(part, k=PART_HITS):
-                key = (hit.chunk.source, hit.chunk.position)
-                known = found.get(key)
-                if known is None or known.term_coverage < hit.term_coverage:
-                    found[key] = hit if known is None else replace(known, term_coverage=hit.term_coverage)
+                found.setdefault((hit.chunk.source, hit.chunk.position), hit)
         return list(found.values())
 
     def ask(self, question: str) -> Answer:
         """Answer a question in one call."""
         return collect(self.stream(question))[1]
-
-    def _validated(self, question: str) -> str:
-        question = " ".join(clean(question or "").split())
-        if not question:
-            raise QuestionError("질문을 입력해 주세요. / Please type a question.")
-        limit = self.settings.answer.max_question_chars
-        if len(question) > limit:
-            raise QuestionError(f"질문이 너무 깁니다({len(question)}자, 최대 {limit}자). / The question is too long ({len(question)} characters; at most {limit}).")
-        return question

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import uuid
 from collections import defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -12,6 +14,8 @@ from .config import StoreSettings
 from .schema import Chunk
 
 _BATCH = 1000
+# Collection metadata key of the mark that every completed write changes, so readers in other processes notice.
+GENERATION = "generation"
 
 
 @dataclass(frozen=True)
@@ -23,15 +27,45 @@ class Snapshot:
     versions: dict[str, str]
 
 
-def _client(settings: StoreSettings, index_dir: Path):
-    import chromadb
+def _chroma_settings():
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    if settings.kind == "chroma-http":
-        return chromadb.HttpClient(host=settings.host, port=settings.port, settings=chroma_settings)
-    index_dir.mkdir(parents=True, exist_ok=True)
-    return chromadb.PersistentClient(path=str(index_dir), settings=chroma_settings)
+    return ChromaSettings(anonymized_telemetry=False)
+
+
+class _EmbeddedClients:
+    """One embedded Chroma client per index folder in this process, shared by every store on that folder.
+
+    Embedded Chroma keeps the vector index in memory: what another process wrote is only seen after the folder is
+    opened again, and every client in the process must then move to the new one (the old one is stopped).
+    """
+
+    _open: dict[str, tuple[object, str]] = {}  # folder -> (client, generation it was opened at)
+    _lock = threading.Lock()
+
+    @classmethod
+    def get(cls, folder: Path, generation: str | None = None):
+        """The folder's client; a new one when given a generation other than the one the client was opened at."""
+        import chromadb
+
+        key = str(folder.resolve())
+        with cls._lock:
+            client, seen = cls._open.get(key, (None, ""))
+            if client is None or (generation is not None and generation != seen):
+                if client is not None:
+                    client.close()
+                folder.mkdir(parents=True, exist_ok=True)
+                client = chromadb.PersistentClient(path=key, settings=_chroma_settings())
+                cls._open[key] = (client, generation if generation is not None else seen)
+            return client
+
+    @classmethod
+    def wrote(cls, folder: Path, generation: str) -> None:
+        """This process wrote the generation itself: its client already shows it."""
+        key = str(folder.resolve())
+        with cls._lock:
+            if key in cls._open:
+                cls._open[key] = (cls._open[key][0], generation)
 
 
 def _metadata(chunk: Chunk, doc_hash: str, n_chunks: int, tokens: list[str]) -> dict:
@@ -70,14 +104,48 @@ class ChunkStore:
     """
 
     def __init__(self, settings: StoreSettings, index_dir: Path, embeddings: Embeddings) -> None:
+        self._settings = settings
+        self._index_dir = index_dir
+        self._embeddings = embeddings
+        self._client = None
+        self._chroma = None
+        if settings.kind == "chroma-http":
+            import chromadb
+
+            self._client = chromadb.HttpClient(host=settings.host, port=settings.port, settings=_chroma_settings())
+
+    @property
+    def _vectors(self):
+        """The LangChain Chroma store on the current client (a new one after the folder was opened again)."""
         from langchain_chroma import Chroma
 
-        self._vectors = Chroma(
-            client=_client(settings, index_dir),
-            collection_name=settings.collection,
-            embedding_function=embeddings,
-            collection_configuration={"hnsw": {"space": "cosine"}},
-        )
+        client = self._client if self._settings.kind == "chroma-http" else _EmbeddedClients.get(self._index_dir)
+        if self._chroma is None or client is not self._chroma_client:
+            self._chroma_client = client
+            self._chroma = Chroma(
+                client=client,
+                collection_name=self._settings.collection,
+                embedding_function=self._embeddings,
+                collection_configuration={"hnsw": {"space": "cosine"}},
+            )
+        return self._chroma
+
+    def generation(self) -> str:
+        """A mark that changes whenever any process completes a write to the index (read fresh every call)."""
+        metadata = self._vectors._client.get_collection(self._settings.collection).metadata or {}
+        return str(metadata.get(GENERATION, ""))
+
+    def reopen(self, generation: str) -> None:
+        """See what other processes wrote up to this generation (a server always shows it; an embedded Chroma must
+        be opened again)."""
+        if self._settings.kind == "chroma-local":
+            _EmbeddedClients.get(self._index_dir, generation)
+
+    def _written(self) -> None:
+        generation = uuid.uuid4().hex
+        self._vectors._collection.modify(metadata={GENERATION: generation})
+        if self._settings.kind == "chroma-local":
+            _EmbeddedClients.wrote(self._index_dir, generation)
 
     def _all(self, where: dict | None = None, documents: bool = True) -> tuple[list[str], list[str], list[dict]]:
         include = ["metadatas", "documents"] if documents else ["metadatas"]
@@ -116,10 +184,12 @@ class ChunkStore:
             end = start + _BATCH
             self._vectors.add_texts([c.text for c in chunks[start:end]], metadatas=metas[start:end], ids=ids[start:end])
         self._delete_where(source, keep=doc_hash)
+        self._written()
 
     def remove_document(self, source: str) -> None:
         """Delete every chunk of a source."""
         self._delete_where(source, keep=None)
+        self._written()
 
     def _delete_where(self, source: str, keep: str | None) -> None:
         ids, _, metas = self._all(where={"source": source}, documents=False)

@@ -42,34 +42,8 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if len(p) > 1]
 
 
-# A statement of what a document does not say. Active forms name the source as subject and what it lacks as
-# object ('이 문서는 …의 금리를 밝히지 않는다', 'The sources do not give deadlines', 'Die Quellen nennen keine Fristen');
-# passive forms make what is unknown the subject ('지원 금액은 정해지지 않았다', 'The amount has not been announced').
-_GAP_ACTIVE = re.compile(
-    r"(밝히지|제공하지|공개하지|명시하지)\s*않"
-    r"|\b(do|does|did) not (state|give|say|confirm|disclose|specify|provide|cover)\b"
-    r"|\b(nennen|geben|enthalten|bestätigen) (keine|nicht)\b",
-    re.I,
-)
-_GAP_PASSIVE = re.compile(
-    r"(확정되지|정해지지|알려지지|공개되지)\s*않|\bnot (yet )?(been )?(disclosed|announced|specified|decided)\b"
-    r"|\bnicht (genannt|angegeben|bekannt)",
-    re.I,
-)
+# A Korean topic phrase at the start of a sentence ('펀드는 ', '이 사업은 ').
 _KOREAN_TOPIC = re.compile(r"^.*?[은는]\s")
-
-
-def declared_gap(text: str) -> str | None:
-    """What the text says is not stated or not yet known ('개별 정책자금의 금리를' of '이 문서의 출처 자료는 개별
-    정책자금의 금리를 밝히지 않는다.'), or None when it says no such thing."""
-    active = _GAP_ACTIVE.search(text)
-    if active is None:
-        return text if _GAP_PASSIVE.search(text) else None
-    if _HANGUL.search(active.group()):
-        # Korean puts the object before the verb and the source, as topic, first.
-        return _KOREAN_TOPIC.sub("", text[: active.start()], count=1)
-    return text[active.end() :]
-
 
 _QUESTION_WORD = re.compile(
     r"몇|얼마|언제|어디|누구|무엇|뭐|어느|어떤|\b(how|what|which|when|who|where|wie|was|welche[rsnm]?|wann|wer|wo)\b", re.I

@@ -15,12 +15,17 @@ Ids must be unique across all files checked together. For every case it checks:
   * answerable cases:
       - each expected source exists in corpus/ (as .md, .txt or .pdf);
       - answer_source is 'STEM §SECTION: "SENTENCE"' (several sentences of one section joined by ' / '),
-        optionally followed by ' (also: …)'; a 'multi-hop' case quotes two or more documents, the parts joined
+        optionally followed by ' (also: …)'; a quoted "sentence" is any verbatim span of the section: a
+        sentence, a bullet item (without its '□'/'○'/'-' marker) or a whole Markdown table row
+        ('| 구분 | 2026년 |'), since notices and press releases put several facts in one sentence and many
+        in tables; a 'multi-hop' case quotes two or more documents, the parts joined
         by ' + ' ('STEM1 §S1: "…" + STEM2 §S2: "…"'); the first quoted document is the first expected source
         and every quoted document is an expected source;
       - each quoted sentence occurs verbatim under that section of the document (for a PDF, in its Markdown
         source corpus_src/STEM.md) and, whitespace-normalised, in the shipped file's text (for a PDF, the text
-        pypdf extracts, page footers removed), so a stale PDF is caught;
+        pypdf extracts, page footers removed), so a stale PDF is caught; a quoted table row is compared with a
+        PDF's text as its cells joined by spaces (the PDF draws the rule, not the pipes), and its cells, not
+        its pipes, are what must_include items are looked for in;
       - every must_include item ('a|b' = accepted alternatives) has an alternative inside the quoted
         sentences, ignoring case and whitespace (the way `assistant eval` matches answers); for a PDF that
         alternative must also sit on one extracted line (not broken by the PDF's line wrapping);
@@ -95,6 +100,19 @@ def flat(text: str) -> str:
 def squash(text: str) -> str:
     """Lower case, all whitespace removed: the comparison `assistant eval` uses for must_include."""
     return "".join(text.lower().split())
+
+
+def table_row(sentence: str) -> list[str] | None:
+    """The cells of a quoted Markdown table row ('| a | b |' -> ['a', 'b']), or None for any other quote."""
+    if len(sentence) > 2 and sentence.startswith("|") and sentence.endswith("|"):
+        return [c.strip() for c in sentence[1:-1].split("|")]
+    return None
+
+
+def quoted_text(sentence: str) -> str:
+    """What a quote says: a table row's cells joined by spaces, any other quote as it is."""
+    cells = table_row(sentence)
+    return sentence if cells is None else " ".join(cells)
 
 
 def parse_answer_source(value: str) -> list[tuple[str, str, list[str]]] | None:
@@ -212,11 +230,12 @@ def check_answerable(case: dict, docs: dict[str, dict], err) -> None:
             continue
         shipped = flat(doc["text"])
         for sentence in sentences:
+            in_shipped = quoted_text(sentence) if doc["pdf_lines"] is not None else sentence
             if sentence not in secs[section]:
                 err(f"sentence not found verbatim in {stem} §{section}: {sentence[:60]}...")
-            elif flat(sentence) not in shipped:
+            elif flat(in_shipped) not in shipped:
                 err(f"sentence is in the source but not in the shipped {doc['path'].name}: {sentence[:60]}...")
-        quoted[stem] = quoted.get(stem, "") + squash(" ".join(sentences))
+        quoted[stem] = quoted.get(stem, "") + squash(" ".join(quoted_text(x) for x in sentences))
 
     supplied: Counter[str] = Counter()
     for item in items:

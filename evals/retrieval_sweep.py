@@ -1,6 +1,6 @@
 """Choose the fusion by measurement: top-1 document accuracy of retrieval settings on two workloads.
 
-Workload 'korquad': 200 sampled KorQuAD 1.0 dev questions over its 140 Korean Wikipedia articles (one document per
+Workload 'korquad': 200 sampled KorQuAD 1.0 dev questions (articles 0-69) over its 140 Korean Wikipedia articles (one document per
 article): same-language Korean retrieval. Workload 'suite': the answerable cases of the shipped suites over the
 shipped corpus: Korean, English and German questions, many crossing languages.
 
@@ -10,8 +10,6 @@ shipped corpus: Korean, English and German questions, many crossing languages.
 from __future__ import annotations
 
 import argparse
-import json
-import random
 import tempfile
 import time
 from pathlib import Path
@@ -20,10 +18,12 @@ from assistant.config import RetrievalSettings, Settings
 from assistant.embeddings import make_embeddings
 from assistant.evaluation import load_suites
 from assistant.glossary import QueryExpander, load_glossary
+from assistant.question import parse_question
 from assistant.indexer import index_files
 from assistant.retrieval import HybridRetriever
 from assistant.store import ChunkStore
 from assistant.tokens import Tokenizer
+from korquad import DEFAULT_PATH, TRAIN_ARTICLES, questions, write_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 CONFIGS = {
@@ -39,14 +39,9 @@ CONFIGS = {
 
 
 def _korquad(path: Path, folder: Path, sample: int) -> list[tuple[str, set[str]]]:
-    data = json.loads(path.read_text(encoding="utf-8"))["data"]
-    questions = []
-    for i, article in enumerate(data):
-        name = f"article_{i:03d}"
-        paragraphs = "\n\n".join(p["context"] for p in article["paragraphs"])
-        (folder / f"{name}.md").write_text(f"# {article['title']}\n\n{paragraphs}\n", encoding="utf-8")
-        questions += [(qa["question"], {name}) for p in article["paragraphs"] for qa in p["qas"]]
-    return random.Random(0).sample(questions, sample)
+    """A fixed sample of questions from the training articles (0-69) only: retrieval is tuned on these."""
+    write_articles(path, folder)
+    return [(q.question, {Path(q.source).stem}) for q in questions(path, TRAIN_ARTICLES, sample)]
 
 
 def _suite() -> list[tuple[str, set[str]]]:
@@ -55,15 +50,19 @@ def _suite() -> list[tuple[str, set[str]]]:
 
 
 def _top1(store: ChunkStore, tokenizer: Tokenizer, questions, config: dict, glossary) -> tuple[float, float]:
-    retriever = HybridRetriever(store, tokenizer, RetrievalSettings(**config), QueryExpander(tokenizer, glossary))
+    expander = QueryExpander(tokenizer, glossary)
+    retriever = HybridRetriever(store, RetrievalSettings(**config), expander)
     start = time.perf_counter()
-    right = sum(Path(retriever.search(q, k=1)[0].chunk.source).stem in expected for q, expected in questions)
+    right = sum(
+        Path(retriever.search(parse_question(q, expander, 10_000), k=1)[0].chunk.source).stem in expected
+        for q, expected in questions
+    )
     return right / len(questions), (time.perf_counter() - start) * 1000 / len(questions)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--korquad", type=Path, default=ROOT.parent / "shared" / "korquad" / "KorQuAD_v1.0_dev.json")
+    parser.add_argument("--korquad", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--sample", type=int, default=200)
     args = parser.parse_args()
     tokenizer = Tokenizer()

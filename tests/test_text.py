@@ -1,4 +1,4 @@
-from assistant.text import clean, declared_gap, detect_language, split_sentences
+from assistant.text import clean, detect_language, split_sentences
 
 
 def test_clean_drops_lone_surrogates_and_controls():
@@ -49,11 +49,3 @@ def test_two_part_questions_are_split_and_others_kept_whole():
         assert split_question(whole) == [whole]
 
 
-def test_declared_gaps_are_recognised_in_each_language():
-    assert declared_gap("이 문서의 출처 자료는 개별 정책자금의 금리를 밝히지 않는다.") == "개별 정책자금의 금리를 "
-    assert declared_gap("The sources of this document do not give application deadlines.") == " application deadlines."
-    assert declared_gap("Die Quellen dieses Dokuments nennen keine Antragsfristen.") == " Antragsfristen."
-    assert declared_gap("The amount has not yet been announced.") == "The amount has not yet been announced."
-    assert declared_gap("산업통상부는 2030년까지 AI 팩토리를 500개로 늘릴 계획이다.") is None
-    assert declared_gap("Companies that do not apply by March lose the subsidy.") is None
-    assert declared_gap("이 법은 기존 법령이 다루지 않던 산업데이터의 권리를 정한다.") is None

@@ -10,7 +10,9 @@ from typing import Any
 import gradio as gr
 
 from assistant.schema import Answer, Citation
-from assistant.service import Answered, AssistantService, QuestionError, Retrieved
+from assistant.question import QuestionError
+from assistant.answer import Delta
+from assistant.service import Answered, AssistantService, Retrieved
 
 log = logging.getLogger(__name__)
 
@@ -26,9 +28,9 @@ EXAMPLES = [
 ]
 SOURCES_HEADING = "### 출처 / Sources"
 SEARCHING = "문서를 찾는 중… / Searching…"
+WRITING = "답을 작성하는 중… / Writing the answer…"
 NO_SOURCES_YET = "질문을 하면 답의 근거가 된 문서와 인용문이 여기에 표시됩니다. / Sources for the latest answer appear here."
 NO_SOURCE_ANSWERS = "제공된 문서 중 이 질문에 답하는 출처가 없습니다. / No indexed source answers this question."
-SAYS_NOT_COVERED = "문서가 이 내용을 다루지 않는다고 밝힌 부분 / Where a document says it does not cover this:"
 SORRY = "죄송합니다. 질문을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. / Sorry, something went wrong; please try again."
 SHOWN_QUESTION_CHARS = 500
 _INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~$]|&(?=#?\w+;)")
@@ -81,9 +83,7 @@ def render_sources(answer: Answer | None, status: str = "") -> str:
         return f"{SOURCES_HEADING}\n\n{status or NO_SOURCES_YET}"
     if not answer.citations:
         return f"{SOURCES_HEADING}\n\n{NO_SOURCE_ANSWERS}"
-    # An abstention may cite where a document says it does not state what was asked.
-    lead = [SAYS_NOT_COVERED] if answer.abstained else []
-    return "\n\n".join([SOURCES_HEADING, *lead, *(render_citation(c) for c in answer.citations)])
+    return "\n\n".join([SOURCES_HEADING, *(render_citation(c) for c in answer.citations)])
 
 
 def footer(document_count: int) -> str:
@@ -102,11 +102,15 @@ def respond(service: AssistantService, question: str, history: list[Message] | N
     if question and question.strip():
         history.append({"role": "user", "content": shown_question(question)})
     yield _reply(history, SEARCHING), render_sources(None, SEARCHING), ""
+    written = ""  # an answer being written (LLM), shown as it grows; the final answer replaces it
     try:
         for event in service.stream(question or ""):
             if isinstance(event, Retrieved):
                 status = found_status(len(event.hits))
                 yield _reply(history, status), render_sources(None, status), ""
+            elif isinstance(event, Delta):
+                written += event.text
+                yield _reply(history, escape(written)), render_sources(None, WRITING), ""
             elif isinstance(event, Answered):
                 yield _reply(history, escape(event.answer.text)), render_sources(event.answer), ""
     except QuestionError as exc:

@@ -1,0 +1,313 @@
+"""The reading stage: judges which sentences of the retrieved passages answer the question, and whether any does.
+
+Every sentence of every retrieved passage gets a row of signals (embedding similarity, rarity-weighted shared
+terms in the sentence, its neighbours and its passage, term order, new numbers and dates, retrieval rank, ...), and
+a model learned from labelled data (evals/train_reader.py: KorQuAD dev articles 0-69 and the tuned suites; the
+sentence holding the answer is the positive) turns each row into the probability that the sentence answers. The
+documents answer when the best probability reaches the threshold calibrated on a development split.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from .config import ReadingSettings
+from .glossary import Query
+from .numbers import numeric_values
+from .question import Question
+from .schema import Hit
+from .text import detect_language, split_sentences
+from .tokens import Tokenizer
+
+BUNDLED_MODEL = Path(__file__).with_name("data") / "reader.json"
+MIN_SENTENCE_CHARS = 8
+# Footnote markers inside a document ('[5]') would read as the answer's own citation markers.
+_FOOTNOTE = re.compile(r"\s*\[\d+\]")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+# What kind of answer a question wants: signals for the model to weigh, not rules that decide.
+_ASKS_AMOUNT = re.compile(r"몇|얼마|규모|금액|how (many|much|big|large)|wie (viele|viel|groß)|amount|number of", re.I)
+_ASKS_DATE = re.compile(r"언제|며칠|날짜|연도|년도|몇\s*년|\bwhen\b|what (date|year)|which year|\bwann\b|welche[ms]? jahr", re.I)
+_DATE = re.compile(
+    r"\d{4}\s*년|\d{1,2}\s*월|\d{1,2}\s*일|'\d{2}|\b(19|20)\d{2}\b|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
+    re.I,
+)
+
+FEATURES = (
+    "cosine", "cosine_gap", "lexical", "lexical_gap", "context", "context_gap", "passage", "heading", "order",
+    "unmatched", "new_terms", "numbers_asked", "new_number", "question_numbers", "dates_asked", "has_date",
+    "hit_rank", "hit_score_gap", "position", "length", "other_language", "matched_terms", "lexical_rank", "cosine_rank",
+)
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """A sentence of a retrieved passage, with the reader's estimate that it answers (a part of) the question."""
+
+    hit_index: int  # which passage of Reading.hits it comes from
+    sentence: str
+    language: str
+    probability: float
+    part: int = 0  # the part of the question it answers (Question.each_part())
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the reader made of the passages: the sentences to quote and whether the documents answer at all."""
+
+    question: Question
+    hits: list[Hit]
+    evidence: list[Evidence]  # the sentences that answer, in the order to quote them (empty when unanswerable)
+    passages: list[int]  # indices into hits, most useful first (by their best sentence)
+    answerable: bool
+    confidence: float  # the best sentence's probability
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """A quotable sentence of a passage, with the search tokens of it and of its surroundings."""
+
+    hit_index: int
+    index: int  # position within its passage
+    count: int  # sentences in its passage
+    text: str
+    language: str
+    tokens: list[str]
+    context: frozenset[str]  # its own tokens, its neighbours' and its section heading's
+    passage: frozenset[str]  # every token of its passage, heading and document title
+
+
+class TreeEnsemble:
+    """A gradient-boosted tree model read from JSON (trained by evals/train_reader.py), scored with numpy."""
+
+    def __init__(self, spec: dict) -> None:
+        self.features: list[str] = spec["features"]
+        self.threshold: float = spec["threshold"]
+        self._baseline = spec["baseline"]
+        self._trees = [{k: np.asarray(v) for k, v in tree.items()} for tree in spec["trees"]]
+
+    @classmethod
+    def load(cls, path: Path) -> TreeEnsemble:
+        spec = json.loads(path.read_text(encoding="utf-8"))
+        if tuple(spec["features"]) != FEATURES:
+            raise ValueError(f"{path}: the reader model was trained on other features; retrain it (evals/train_reader.py)")
+        return cls(spec)
+
+    def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        raw = np.full(len(rows), self._baseline)
+        every = np.arange(len(rows))
+        for tree in self._trees:
+            node = np.zeros(len(rows), dtype=int)
+            while True:
+                inner = ~tree["leaf"][node]
+                if not inner.any():
+                    break
+                values = rows[every, tree["feature"][node]]
+                left = np.where(np.isnan(values), tree["missing_left"][node], values <= tree["threshold"][node])
+                node = np.where(inner, np.where(left, tree["left"][node], tree["right"][node]), node)
+            raw += tree["value"][node]
+        return 1.0 / (1.0 + np.exp(-raw))
+
+
+Scorer = Callable[[np.ndarray], np.ndarray]
+
+
+class Reader:
+    """Scores the sentences of retrieved passages as answers and decides whether the documents answer."""
+
+    def __init__(
+        self,
+        settings: ReadingSettings,
+        embeddings: Embeddings,
+        tokenizer: Tokenizer,
+        idf: Callable[[str], float],
+        model: TreeEnsemble | None = None,
+    ) -> None:
+        self._settings = settings
+        self._embeddings = embeddings
+        self._tokenizer = tokenizer
+        self._idf = idf
+        self._model = model
+        self._tokens: OrderedDict[str, list[str]] = OrderedDict()
+
+    @property
+    def model(self) -> TreeEnsemble:
+        """The sentence model, read on first use (training builds features without one)."""
+        if self._model is None:
+            self._model = TreeEnsemble.load(BUNDLED_MODEL if self._settings.model == "bundled" else Path(self._settings.model))
+        return self._model
+
+    @property
+    def threshold(self) -> float:
+        """The probability at which a sentence counts as answering."""
+        return self._settings.threshold if self._settings.threshold is not None else self.model.threshold
+
+    def read(self, question: Question, hits: list[Hit]) -> Reading:
+        """The reader's verdict on the passages."""
+        sentences = self.sentences(hits)
+        best: list[Evidence] = []
+        ranked: list[list[Evidence]] = []
+        for part_index, part in enumerate(question.each_part()):
+            rows = self.features(part, question.language, hits, sentences)
+            scores = self.model.probabilities(rows) if len(rows) else np.zeros(0)
+            order = np.argsort(-scores, kind="stable")
+            ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
+        # A two-part question is answered as far as the documents answer it: the parts they do not answer drop out.
+        confidence = max((r[0].probability for r in ranked if r), default=0.0)
+        answerable = confidence >= self.threshold
+        if answerable:
+            best = self._choose([r for r in ranked if r and r[0].probability >= self.threshold])
+        by_passage: dict[int, float] = {}
+        for evidence in (e for r in ranked for e in r):
+            by_passage[evidence.hit_index] = max(by_passage.get(evidence.hit_index, 0.0), evidence.probability)
+        passages = sorted(by_passage, key=lambda i: -by_passage[i])
+        passages += [i for i in range(len(hits)) if i not in by_passage]
+        return Reading(question, hits, best, passages, answerable, confidence)
+
+    def _choose(self, ranked: list[list[Evidence]]) -> list[Evidence]:
+        """Each part's best sentence, then (one-part questions) any further sentence nearly as good."""
+        chosen: list[Evidence] = []
+        for candidates in ranked:
+            fresh = [e for e in candidates if e.sentence not in {c.sentence for c in chosen}]
+            if fresh:
+                chosen.append(fresh[0])
+        if len(ranked) == 1:
+            top = ranked[0][0].probability
+            close = max(self.threshold, top * self._settings.keep_ratio)
+            for evidence in ranked[0][1:]:
+                if len(chosen) >= self._settings.max_sentences or evidence.probability < close:
+                    break
+                if evidence.sentence not in {c.sentence for c in chosen}:
+                    chosen.append(evidence)
+        return chosen
+
+    def sentences(self, hits: list[Hit]) -> list[Sentence]:
+        """The quotable sentences of the passages, with their tokens."""
+        rows: list[tuple[int, int, int, str]] = []
+        for i, hit in enumerate(hits):
+            pieces = [s for s in split_sentences(_FOOTNOTE.sub("", _body(hit))) if not _TABLE_RULE.match(s)]
+            for j, sentence in enumerate(pieces):
+                rows.append((i, j, len(pieces), sentence))
+        tokens = self._tokenize([r[3] for r in rows])
+        headings = [set(self._tokenize([h.chunk.heading])[0]) for h in hits]
+        titles = [set(self._tokenize([h.chunk.title])[0]) for h in hits]
+        passages: dict[int, set[str]] = {}
+        for (i, _, _, _), found in zip(rows, tokens):
+            passages.setdefault(i, set(headings[i]) | titles[i]).update(found)
+        sentences = []
+        for n, ((i, j, count, text), found) in enumerate(zip(rows, tokens)):
+            context = set(found) | headings[i]
+            for m in (n - 1, n + 1):
+                if 0 <= m < len(rows) and rows[m][0] == i:
+                    context.update(tokens[m])
+            if len(text) >= MIN_SENTENCE_CHARS and text != hits[i].chunk.title:
+                sentences.append(
+                    Sentence(i, j, count, text, detect_language(text), found, frozenset(context), frozenset(passages[i]))
+                )
+        return sentences
+
+    def features(self, question: Question, language: str, hits: list[Hit], sentences: list[Sentence]) -> np.ndarray:
+        """One row of FEATURES per sentence, as an answer to the question (asked in language)."""
+        if not sentences:
+            return np.zeros((0, len(FEATURES)))
+        vectors = _unit(self._embeddings.embed_documents([s.text for s in sentences]))
+        cosine = vectors @ _unit(self._embeddings.embed_documents([question.text]))[0]
+        query = question.query
+        weights = {t: self._idf(t) for t in set(query.terms)}
+        total = sum(weights.values()) or 1.0
+        top_weight = max(weights.values(), default=1.0) or 1.0
+        pairs = list(zip(query.terms, query.terms[1:]))
+        question_numbers = numeric_values(question.text)
+        asks_amount = float(bool(_ASKS_AMOUNT.search(question.text)))
+        asks_date = float(bool(_ASKS_DATE.search(question.text)))
+        question_tokens = set(query.search_tokens())
+        best_score = max(h.score for h in hits)
+        rows = []
+        for s, cos in zip(sentences, cosine):
+            own = query.matched(set(s.tokens))
+            around = query.matched(set(s.context))
+            numbers = numeric_values(s.text)
+            new_tokens = [t for t in s.tokens if t not in question_tokens]
+            unmatched = [weights[t] for t in weights if t not in around]
+            rows.append([
+                float(cos),
+                0.0,  # cosine_gap, below
+                sum(weights[t] for t in own) / total,
+                0.0,  # lexical_gap
+                sum(weights[t] for t in around) / total,
+                0.0,  # context_gap
+                sum(weights[t] for t in query.matched(set(s.passage))) / total,
+                sum(weights[t] for t in query.matched(set(self._heading_tokens(hits[s.hit_index])))) / total,
+                _in_order(pairs, s.tokens, query),
+                max(unmatched, default=0.0) / top_weight,
+                len(new_tokens) / (len(s.tokens) or 1),
+                asks_amount,
+                float(bool(numbers - question_numbers)),
+                len(question_numbers & numbers) / len(question_numbers) if question_numbers else -1.0,
+                asks_date,
+                float(bool(_DATE.search(s.text))),
+                float(s.hit_index),
+                hits[s.hit_index].score - best_score,
+                s.index / s.count,
+                math.log(1 + len(s.text)),
+                float(s.language != language),
+                float(len(own)),
+                0.0,  # lexical_rank
+                0.0,  # cosine_rank
+            ])
+        matrix = np.asarray(rows, dtype=float)
+        for column, gap, rank in ((0, 1, 23), (2, 3, 22), (4, 5, None)):
+            matrix[:, gap] = matrix[:, column] - matrix[:, column].max()
+            if rank is not None:
+                matrix[:, rank] = np.argsort(np.argsort(-matrix[:, column], kind="stable"), kind="stable")
+        return matrix
+
+    def _heading_tokens(self, hit: Hit) -> list[str]:
+        return self._tokenize([f"{hit.chunk.title} {hit.chunk.heading}"])[0]
+
+    def _tokenize(self, texts: list[str]) -> list[list[str]]:
+        """Search tokens of texts, remembered: the same document sentences come back question after question."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._tokens]
+        if missing:
+            self._tokens.update(zip(missing, self._tokenizer.batch(missing)))
+        found = [self._tokens[t] for t in texts]
+        while len(self._tokens) > self._settings.token_cache:
+            self._tokens.popitem(last=False)
+        return found
+
+
+def _in_order(pairs: list[tuple[str, str]], tokens: list[str], query: Query) -> float:
+    """Share of the question's neighbouring term pairs that the sentence also has, in that order."""
+    if not pairs:
+        return 0.0
+    position = {}
+    for i, token in enumerate(tokens):
+        position.setdefault(token, i)
+    found = sum(1 for a, b in pairs if a in position and b in position and position[a] < position[b])
+    return found / len(pairs)
+
+
+def _evidence(sentence: Sentence, probability: float, part: int) -> Evidence:
+    return Evidence(sentence.hit_index, sentence.text, sentence.language, probability, part)
+
+
+def _unit(vectors: list[list[float]]) -> np.ndarray:
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return matrix / (np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9)
+
+
+def _body(hit: Hit) -> str:
+    """A chunk's text without the heading line the chunker put on top of it."""
+    text = hit.chunk.text
+    if hit.chunk.heading and text.startswith(hit.chunk.heading):
+        return text[len(hit.chunk.heading) :]
+    return text
