@@ -7,7 +7,7 @@ optional LLM generator (assistant/llm.py) writes its own text and falls back to 
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from .config import AnswerSettings, Settings
@@ -18,6 +18,12 @@ NOT_FOUND = {
     "ko": "제공된 문서에서는 이 질문에 대한 답을 찾지 못했습니다.",
     "en": "The indexed documents do not answer this question.",
     "de": "Die indexierten Dokumente beantworten diese Frage nicht.",
+}
+# An abstention still shows where the documents come closest, so a reader can judge for themselves.
+CLOSEST = {
+    "ko": "가장 가까운 내용은 다음과 같지만, 질문에 대한 답은 아닐 수 있습니다:",
+    "en": "The closest passage is the following, but it may not answer the question:",
+    "de": "Am nächsten kommt die folgende Stelle, die die Frage aber womöglich nicht beantwortet:",
 }
 OTHER_LANGUAGE_NOTE = {
     "ko": "관련 내용은 다른 언어로 된 문서에 있어 원문을 그대로 인용합니다.",
@@ -51,9 +57,16 @@ class ExtractiveGenerator:
     def answer(self, reading: Reading) -> Answer:
         """The whole answer in one call."""
         question = reading.question
-        if not reading.answerable or not reading.evidence:
-            return self.abstain(question.text, question.language, reading.confidence)
-        return _quote(question.text, question.language, reading.hits, reading.evidence, reading.confidence)
+        if reading.answerable and reading.evidence:
+            return _quote(question.text, question.language, reading.hits, reading.evidence, reading.confidence)
+        abstention = self.abstain(question.text, question.language, reading.confidence)
+        closest = reading.closest
+        if closest is None or closest.probability < self._settings.closest_min:
+            return abstention
+        quoted = _quote(question.text, question.language, reading.hits, [closest], reading.confidence)
+        not_found, help_text = NOT_FOUND[question.language], abstention.text[len(NOT_FOUND[question.language]) + 1 :]
+        text = f"{not_found} {CLOSEST[question.language]} {quoted.text} {help_text}"
+        return replace(quoted, text=text, abstained=True)
 
     def abstain(self, question: str, language: str, confidence: float = 0.0) -> Answer:
         """The plain 'the documents do not answer' reply, with where to ask instead."""

@@ -15,6 +15,7 @@ _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(\.\d{1,2})*\.?|[IVXⅠ-Ⅻ]+\.|[�
 _SENTENCE_FINAL = re.compile(r"[.!?。:;,)\]]$|[다요음함됨임]\.?$")
 # Reference lists are not evidence: their lines are titles of other documents, not statements to quote.
 _REFERENCE_HEADING = re.compile(r"^(출처|참고\s*(문헌|자료)?|sources?|references?|quellen?)\b", re.IGNORECASE)
+_DIGIT = re.compile(r"\d")
 _PAGE_FOOTER = re.compile(r"^\s*(-\s*\d+\s*-|\d+\s*/\s*\d+|page \d+|\d+)\s*$", re.IGNORECASE)
 
 
@@ -33,8 +34,11 @@ def heading_of(line: str, next_line: str | None) -> str | None:
     stripped = line.strip()
     if not stripped or len(stripped) > 60 or next_line is None or stripped.endswith("."):
         return None
-    # A numbered line ('1. 개요') is a heading whatever its last syllable; an unnumbered one must not read as a sentence.
-    if _NUMBERED_HEADING.match(stripped) or (len(next_line.strip()) > len(stripped) and not _SENTENCE_FINAL.search(stripped)):
+    # A numbered line ('1. 개요') is a heading whatever its last syllable; an unnumbered one must not read as a sentence
+    # nor carry a figure (a table row of a PDF: 'AI 팩토리 500개 2030년까지').
+    if _NUMBERED_HEADING.match(stripped) or (
+        len(next_line.strip()) > len(stripped) and not _SENTENCE_FINAL.search(stripped) and not _DIGIT.search(stripped)
+    ):
         return stripped.lstrip("■□●○◆◇▶ ")
     return None
 

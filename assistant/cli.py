@@ -166,3 +166,7 @@ def serve(index_dir: Path | None, port: int | None, host: str | None) -> None:
     service = _service(index_dir)
     ui = service.settings.ui
     build_app(service).launch(server_name=host or ui.host, server_port=port or ui.port)
+
+
+if __name__ == "__main__":
+    main()

@@ -103,6 +103,11 @@ class AnswerSettings(BaseModel):
         description="Where to ask, shown in German when the documents do not answer.",
     )
     max_question_chars: int = Field(2000, ge=10, description="Longest question accepted, in characters.")
+    closest_min: float = Field(
+        0.05, ge=0, le=1,
+        description="When the documents do not answer, the closest sentence is still quoted (as not an answer) if the "
+        "reader gave it at least this probability; off-topic questions stay below it.",
+    )
 
 
 class LLMSettings(BaseModel):

@@ -26,16 +26,19 @@ from .numbers import numeric_values
 from .question import Question
 from .schema import Hit
 from .text import detect_language, split_sentences
-from .tokens import Tokenizer
+from .tokens import Analysis, Tokenizer
 
 BUNDLED_MODEL = Path(__file__).with_name("data") / "reader.json"
 MIN_SENTENCE_CHARS = 8
 # Footnote markers inside a document ('[5]') would read as the answer's own citation markers.
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")
+_WORD = re.compile(r"\w+")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # What kind of answer a question wants: signals for the model to weigh, not rules that decide.
 _ASKS_AMOUNT = re.compile(r"몇|얼마|규모|금액|how (many|much|big|large)|wie (viele|viel|groß)|amount|number of", re.I)
 _ASKS_DATE = re.compile(r"언제|며칠|날짜|연도|년도|몇\s*년|\bwhen\b|what (date|year)|which year|\bwann\b|welche[ms]? jahr", re.I)
+_ASKS_NAME = re.compile(r"누구|누가|어느 (기관|부처|기업|곳)|\bwho\b|\bwhich (ministry|agency|company|organi[sz]ation)|\bwer\b", re.I)
+_ASKS_PLACE = re.compile(r"어디|어느 지역|\bwhere\b|\bwhich (region|city|place)|\bwo\b|welche[rn]? (region|stadt)", re.I)
 _DATE = re.compile(
     r"\d{4}\s*년|\d{1,2}\s*월|\d{1,2}\s*일|'\d{2}|\b(19|20)\d{2}\b|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
     r"|(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
@@ -46,7 +49,11 @@ FEATURES = (
     "cosine", "cosine_gap", "lexical", "lexical_gap", "context", "context_gap", "passage", "heading", "order",
     "unmatched", "new_terms", "numbers_asked", "new_number", "question_numbers", "dates_asked", "has_date",
     "hit_rank", "hit_score_gap", "position", "length", "other_language", "matched_terms", "lexical_rank", "cosine_rank",
+    "document_share", "document_rank", "characters", "names_asked", "new_name", "places_asked",
+    "first_term", "last_term", "korean_question",
 )
+# After the signals come the products of the question's and the sentence's vectors, one column per embedding
+# dimension ('meaning_0', ...): a reader model belongs to the embedding model it was trained with.
 
 
 @dataclass(frozen=True)
@@ -70,6 +77,7 @@ class Reading:
     passages: list[int]  # indices into hits, most useful first (by their best sentence)
     answerable: bool
     confidence: float  # the best sentence's probability
+    closest: Evidence | None = None  # the best sentence, whether or not it answers
 
 
 @dataclass(frozen=True)
@@ -82,6 +90,7 @@ class Sentence:
     text: str
     language: str
     tokens: list[str]
+    names: frozenset[str]
     context: frozenset[str]  # its own tokens, its neighbours' and its section heading's
     passage: frozenset[str]  # every token of its passage, heading and document title
 
@@ -98,11 +107,16 @@ class TreeEnsemble:
     @classmethod
     def load(cls, path: Path) -> TreeEnsemble:
         spec = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(spec["features"]) != FEATURES:
+        if tuple(spec["features"][: len(FEATURES)]) != FEATURES:
             raise ValueError(f"{path}: the reader model was trained on other features; retrain it (evals/train_reader.py)")
         return cls(spec)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
+        if rows.shape[1] != len(self.features):
+            raise ValueError(
+                f"the reader model reads {len(self.features)} columns, these rows have {rows.shape[1]}: it was trained "
+                "with another embedding model; retrain it (evals/train_reader.py)"
+            )
         raw = np.full(len(rows), self._baseline)
         every = np.arange(len(rows))
         for tree in self._trees:
@@ -137,7 +151,7 @@ class Reader:
         self._tokenizer = tokenizer
         self._idf = idf
         self._model = model
-        self._tokens: OrderedDict[str, list[str]] = OrderedDict()
+        self._analyses: OrderedDict[str, Analysis] = OrderedDict()
 
     @property
     def model(self) -> TreeEnsemble:
@@ -171,7 +185,8 @@ class Reader:
             by_passage[evidence.hit_index] = max(by_passage.get(evidence.hit_index, 0.0), evidence.probability)
         passages = sorted(by_passage, key=lambda i: -by_passage[i])
         passages += [i for i in range(len(hits)) if i not in by_passage]
-        return Reading(question, hits, best, passages, answerable, confidence)
+        closest = max((r[0] for r in ranked if r), key=lambda e: e.probability, default=None)
+        return Reading(question, hits, best, passages, answerable, confidence, closest)
 
     def _choose(self, ranked: list[list[Evidence]]) -> list[Evidence]:
         """Each part's best sentence, then (one-part questions) any further sentence nearly as good."""
@@ -193,11 +208,15 @@ class Reader:
     def sentences(self, hits: list[Hit]) -> list[Sentence]:
         """The quotable sentences of the passages, with their tokens."""
         rows: list[tuple[int, int, int, str]] = []
+        leads: list[str] = []  # what a table row's cells are (its table's header row)
         for i, hit in enumerate(hits):
-            pieces = [s for s in split_sentences(_FOOTNOTE.sub("", _body(hit))) if not _TABLE_RULE.match(s)]
-            for j, sentence in enumerate(pieces):
+            pieces = _table_rows(split_sentences(_FOOTNOTE.sub("", _body(hit))))
+            for j, (sentence, lead) in enumerate(pieces):
                 rows.append((i, j, len(pieces), sentence))
-        tokens = self._tokenize([r[3] for r in rows])
+                leads.append(lead)
+        analyses = self._analyse([r[3] for r in rows])
+        tokens = [a.tokens for a in analyses]
+        lead_tokens = self._tokenize(leads)
         headings = [set(self._tokenize([h.chunk.heading])[0]) for h in hits]
         titles = [set(self._tokenize([h.chunk.title])[0]) for h in hits]
         passages: dict[int, set[str]] = {}
@@ -205,22 +224,24 @@ class Reader:
             passages.setdefault(i, set(headings[i]) | titles[i]).update(found)
         sentences = []
         for n, ((i, j, count, text), found) in enumerate(zip(rows, tokens)):
-            context = set(found) | headings[i]
+            context = set(found) | headings[i] | set(lead_tokens[n])
             for m in (n - 1, n + 1):
                 if 0 <= m < len(rows) and rows[m][0] == i:
                     context.update(tokens[m])
             if len(text) >= MIN_SENTENCE_CHARS and text != hits[i].chunk.title:
-                sentences.append(
-                    Sentence(i, j, count, text, detect_language(text), found, frozenset(context), frozenset(passages[i]))
-                )
+                sentences.append(Sentence(
+                    i, j, count, text, detect_language(text), found, analyses[n].names, frozenset(context),
+                    frozenset(passages[i]),
+                ))
         return sentences
 
     def features(self, question: Question, language: str, hits: list[Hit], sentences: list[Sentence]) -> np.ndarray:
         """One row of FEATURES per sentence, as an answer to the question (asked in language)."""
         if not sentences:
-            return np.zeros((0, len(FEATURES)))
+            return np.zeros((0, 0))
         vectors = _unit(self._embeddings.embed_documents([s.text for s in sentences]))
-        cosine = vectors @ _unit(self._embeddings.embed_documents([question.text]))[0]
+        asked = _unit(self._embeddings.embed_documents([question.text]))[0]
+        cosine = vectors @ asked
         query = question.query
         weights = {t: self._idf(t) for t in set(query.terms)}
         total = sum(weights.values()) or 1.0
@@ -230,7 +251,18 @@ class Reader:
         asks_amount = float(bool(_ASKS_AMOUNT.search(question.text)))
         asks_date = float(bool(_ASKS_DATE.search(question.text)))
         question_tokens = set(query.search_tokens())
+        question_pairs = _character_pairs(question.text)
+        asks_name = float(bool(_ASKS_NAME.search(question.text)))
+        asks_place = float(bool(_ASKS_PLACE.search(question.text)))
+        # What is asked about sits at the end of a Korean question ('…의 금리는?') and near the start of an English
+        # or German one ('What is the interest rate of …'): whether the sentence names it.
+        first, last = (query.terms[0], query.terms[-1]) if query.terms else ("", "")
+        korean = float(language == "ko")
         best_score = max(h.score for h in hits)
+        # A document that several passages come from is more likely the one the question is about.
+        sources = [h.chunk.source for h in hits]
+        document_share = {src: sources.count(src) / len(sources) for src in sources}
+        document_rank = {src: float(sources.index(src)) for src in sources}
         rows = []
         for s, cos in zip(sentences, cosine):
             own = query.matched(set(s.tokens))
@@ -263,25 +295,39 @@ class Reader:
                 float(len(own)),
                 0.0,  # lexical_rank
                 0.0,  # cosine_rank
+                document_share[sources[s.hit_index]],
+                document_rank[sources[s.hit_index]],
+                len(question_pairs & _character_pairs(s.text)) / (len(question_pairs) or 1),
+                asks_name,
+                float(bool(s.names - question_tokens)),
+                asks_place,
+                float(first in around),
+                float(last in around),
+                korean,
             ])
         matrix = np.asarray(rows, dtype=float)
         for column, gap, rank in ((0, 1, 23), (2, 3, 22), (4, 5, None)):
             matrix[:, gap] = matrix[:, column] - matrix[:, column].max()
             if rank is not None:
                 matrix[:, rank] = np.argsort(np.argsort(-matrix[:, column], kind="stable"), kind="stable")
-        return matrix
+        # Which directions of the (cross-lingual) embedding space the question and the sentence share: lets the
+        # model learn what kind of sentence answers what kind of question, in any language.
+        return np.hstack([matrix, vectors * asked])
 
     def _heading_tokens(self, hit: Hit) -> list[str]:
         return self._tokenize([f"{hit.chunk.title} {hit.chunk.heading}"])[0]
 
     def _tokenize(self, texts: list[str]) -> list[list[str]]:
-        """Search tokens of texts, remembered: the same document sentences come back question after question."""
-        missing = [t for t in dict.fromkeys(texts) if t not in self._tokens]
+        return [a.tokens for a in self._analyse(texts)]
+
+    def _analyse(self, texts: list[str]) -> list[Analysis]:
+        """Tokens and names of texts, remembered: the same document sentences come back question after question."""
+        missing = [t for t in dict.fromkeys(texts) if t not in self._analyses]
         if missing:
-            self._tokens.update(zip(missing, self._tokenizer.batch(missing)))
-        found = [self._tokens[t] for t in texts]
-        while len(self._tokens) > self._settings.token_cache:
-            self._tokens.popitem(last=False)
+            self._analyses.update(zip(missing, self._tokenizer.analyse(missing)))
+        found = [self._analyses[t] for t in texts]
+        while len(self._analyses) > self._settings.token_cache:
+            self._analyses.popitem(last=False)
         return found
 
 
@@ -294,6 +340,31 @@ def _in_order(pairs: list[tuple[str, str]], tokens: list[str], query: Query) -> 
         position.setdefault(token, i)
     found = sum(1 for a, b in pairs if a in position and b in position and position[a] < position[b])
     return found / len(pairs)
+
+
+def _table_rows(pieces: list[str]) -> list[tuple[str, str]]:
+    """Sentences with what they need to be understood: a Markdown table row loses its outer pipes and is led by
+    its table's header row (the header and the rule under it are no sentences)."""
+    found: list[tuple[str, str]] = []
+    header = ""
+    for j, piece in enumerate(pieces):
+        if _TABLE_RULE.match(piece):
+            continue
+        if not piece.startswith("|"):
+            found.append((piece, ""))
+            header = ""
+            continue
+        cells = " | ".join(cell.strip() for cell in piece.strip("|").split("|"))
+        if j + 1 < len(pieces) and _TABLE_RULE.match(pieces[j + 1]):
+            header = cells
+        else:
+            found.append((cells, header))
+    return found
+
+
+def _character_pairs(text: str) -> set[str]:
+    """Neighbouring letters within words: they meet across Korean endings and spelling slips that tokens miss."""
+    return {w[i : i + 2] for w in _WORD.findall(text.lower()) for i in range(len(w) - 1)}
 
 
 def _evidence(sentence: Sentence, probability: float, part: int) -> Evidence:

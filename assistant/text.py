@@ -11,11 +11,13 @@ _GERMAN_HINTS = re.compile(r"[äöüßÄÖÜ]|\b(der|die|das|und|wie|viele|wird|
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A sentence ends at . ! ? followed by whitespace, or at a line break; decimals like 1.5 have no space and stay whole.
-# Not after an ordinal ('am 10. September', '1. 개요') and not before a lower-case word ('U.S. investment').
-_SENTENCE_END = re.compile(r"(?<=[.!?。])(?<!\D\d\.)(?<!\D\d\d\.)\s+(?![a-z])|\n+")
+# Not after an ordinal ('am 10. September', '1. 개요'), inside a dotted date ('2025. 10. 24.') and not before a
+# lower-case word ('U.S. investment').
+_SENTENCE_END = re.compile(r"(?<=[.!?。])(?<!\D\d\.)(?<!\D\d\d\.)\s+(?![a-z]|\d{1,2}\.)|\n+")
 # A line break inside a paragraph (a PDF wraps its lines) is not a sentence break: join such lines unless the line
-# ends a sentence or the next one starts a list item or a new paragraph.
-_WRAPPED_LINE = re.compile(r"(?<![.!?。:;])[ \t]*\n(?![ \t]*([-•▲*#]|\d+[.)]|\n))[ \t]*")
+# ends a sentence or a table row, or the next one starts a list item (notices mark them □ ○ ※ -), a table row or a
+# new paragraph.
+_WRAPPED_LINE = re.compile(r"(?<![.!?。:;|])[ \t]*\n(?![ \t]*([-•▲*#□■○◦●※▷▶|]|\d+[.)]|[가-하][.)]|\n))[ \t]*")
 
 
 def clean(text: str) -> str:
@@ -38,7 +40,7 @@ def detect_language(text: str) -> str:
 
 def split_sentences(text: str) -> list[str]:
     """Split text into sentences, joining lines that a PDF wrapped and keeping list items apart."""
-    pieces = (p.strip(" -•▲*#\t") for p in _SENTENCE_END.split(_WRAPPED_LINE.sub(" ", text)) if p)
+    pieces = (p.strip(" -•▲*#□■○◦●※▷▶\t") for p in _SENTENCE_END.split(_WRAPPED_LINE.sub(" ", text)) if p)
     return [p for p in pieces if len(p) > 1]
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 # Content-bearing Kiwi tags: nouns, numerals, hanja, verb/adjective stems, roots, adverbs. Latin-script words
 # (Kiwi's SL tag) are taken by a regex instead, since Kiwi cuts English words such as 'trainees' apart.
@@ -30,6 +31,7 @@ _STOPWORDS = {
 _PERCENT = {"%", "퍼센트", "프로", "percent", "prozent"}
 # 'won' is Korea's currency after an amount ('400 billion won') and a verb elsewhere ('Who won the cup?').
 _AMOUNT_BEFORE = re.compile(r"(\d|\b(hundred|thousand|million|billion|trillion|korean|tn|bn))\s*$", re.I)
+_CAPITALISED = re.compile(r"(?<=[\w,;] )([A-ZÄÖÜ][\w.-]+)")
 _SUFFIXES = (("ies", "y"), ("sses", "ss"), ("ing", ""), ("ed", ""), ("es", ""), ("s", ""))
 
 
@@ -39,6 +41,15 @@ def stem(word: str) -> str:
         if word.endswith(suffix) and len(word) - len(suffix) >= 3 and not word.endswith("ss"):
             return word[: -len(suffix)] + replacement
     return word
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """What a text is about: its search tokens, and the names in it (Korean proper nouns, capitalised words that do
+    not start a sentence)."""
+
+    tokens: list[str]
+    names: frozenset[str]
 
 
 class Tokenizer:
@@ -56,15 +67,19 @@ class Tokenizer:
 
     def tokens(self, text: str) -> list[str]:
         """Content tokens of one text, lower-cased, stop words removed."""
-        return self._keep(text, self._analyzer().tokenize(text))
+        return self.analyse([text])[0].tokens
 
     def batch(self, texts: Iterable[str]) -> list[list[str]]:
         """Content tokens of many texts at once (faster than one call per text)."""
+        return [analysis.tokens for analysis in self.analyse(texts)]
+
+    def analyse(self, texts: Iterable[str]) -> list[Analysis]:
+        """Content tokens and names of many texts at once."""
         texts = list(texts)
         return [self._keep(text, result) for text, result in zip(texts, self._analyzer().tokenize(texts))]
 
     @staticmethod
-    def _keep(text: str, morphemes) -> list[str]:
+    def _keep(text: str, morphemes) -> Analysis:
         korean = [m.form.lower() for m in morphemes if m.tag in _CONTENT_TAGS or m.form in _PERCENT]
         # 'M.AX' and 'MAX', 'U.S.' and 'US' are one word.
         latin = [
@@ -73,4 +88,6 @@ class Tokenizer:
             if m.group().lower() != "won" or _AMOUNT_BEFORE.search(text, 0, m.start())
         ]
         tokens = ("percent" if t in _PERCENT else t for t in korean + latin)
-        return [t for t in tokens if t not in _STOPWORDS]
+        names = {m.form.lower() for m in morphemes if m.tag == "NNP"}
+        names.update(m.group(1).lower() for m in _CAPITALISED.finditer(text))
+        return Analysis([t for t in tokens if t not in _STOPWORDS], frozenset(names))

@@ -3,11 +3,13 @@
 Labelled data, never from the measurement sets:
 - KorQuAD 1.0 dev articles 0-69 (file order), all 140 articles indexed as at measurement: a sentence of the gold
   article that holds the answer span answers; every other sentence does not. A quarter of these questions are asked
-  again with the gold article's passages removed: then nothing answers (an unanswerable question).
+  again with the gold article's passages removed, and a quarter with the sentences holding the answer removed (the
+  passages stay on topic, the answer is gone: an in-scope near miss): then nothing answers.
 - The tuned suites (evals/*.jsonl) over corpus/: a sentence of an expected source holding a required fact answers;
-  nothing answers an unanswerable case.
+  nothing answers an unanswerable case, nor an answerable one asked again with its answering sentences removed.
 Articles 56-69 and a fifth of the suite cases are the development split: the model is fitted on the rest, the
-threshold is chosen on the development split, then the model is refitted on everything with that threshold.
+threshold is chosen on the development split (the highest that abstains on at most 5% of its answerable questions),
+then the model is refitted on everything with that threshold.
 
     .venv/bin/python evals/train_reader.py [--korquad PATH] [--work results/reader] [--rebuild]
 """
@@ -38,6 +40,11 @@ DEV_ARTICLES = range(56, 70)
 EXCLUDE_EXTRA = 20
 # Suite cases are few but the only cross-language and in-scope-unanswerable examples: they count this much more.
 SUITE_WEIGHT = 4.0
+# The share of answerable development questions the threshold may abstain on (the issue's KorQuAD limit is 5%).
+MAX_FALSE_ABSTENTION = 0.05
+# Kinds of unanswerable questions: the answer's document removed, the answer's sentences removed (an in-scope near
+# miss), and the suites' own.
+UNANSWERABLE_ORIGINS = ("korquad-elsewhere", "korquad-dropped", "suite", "suite-dropped")
 MODEL = dict(max_iter=300, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0)
 
 
@@ -47,9 +54,15 @@ class Item:
     question: str
     answerable: bool
     answers: Callable[[str, str], bool]  # (sentence, source) -> whether it answers
-    origin: str  # 'korquad', 'korquad-unanswerable' or 'suite'
+    sources: frozenset[str]  # the documents that hold the answer (the first citation should be one)
+    origin: str  # 'korquad', 'suite', or one of UNANSWERABLE_ORIGINS
     dev: bool
     exclude: str | None = None  # a document whose passages are removed
+    drop: Callable[[str, str], bool] | None = None  # sentences removed from the passages (an answer taken out)
+
+
+def _nothing(sentence: str, source: str) -> bool:
+    return False
 
 
 def _squash(text: str) -> str:
@@ -61,9 +74,11 @@ def korquad_items(path: Path) -> list[Item]:
     for n, q in enumerate(questions(path, TRAIN_ARTICLES)):
         span, source, dev = _squash(q.answer), q.source, q.article in DEV_ARTICLES
         answers = lambda sentence, src, span=span, source=source: src == source and span in _squash(sentence)
-        items.append(Item(q.id, q.question, True, answers, "korquad", dev))
+        items.append(Item(q.id, q.question, True, answers, frozenset({source}), "korquad", dev))
         if n % 4 == 0:
-            items.append(Item(q.id + "-x", q.question, False, lambda s, src: False, "korquad-unanswerable", dev, source))
+            items.append(Item(q.id + "-x", q.question, False, _nothing, frozenset(), "korquad-elsewhere", dev, source))
+        elif n % 4 == 1:
+            items.append(Item(q.id + "-d", q.question, False, _nothing, frozenset(), "korquad-dropped", dev, drop=answers))
     return items
 
 
@@ -75,30 +90,37 @@ def suite_items() -> list[Item]:
             Path(src).stem in expected and any(fact_present(f, sentence) for f in facts)
         )
         dev = int(hashlib.sha256(case.id.encode()).hexdigest(), 16) % 5 == 0
-        items.append(Item(case.id, case.question, case.answerable, answers, "suite", dev))
+        sources = frozenset(s for s in case.expected_sources)
+        items.append(Item(case.id, case.question, case.answerable, answers, sources, "suite", dev))
+        if case.answerable:
+            items.append(Item(case.id + "-d", case.question, False, _nothing, frozenset(), "suite-dropped", dev, drop=answers))
     return items
 
 
 def examples(service: AssistantService, items: Iterable[Item]) -> tuple[np.ndarray, dict[str, np.ndarray]]:
     """Feature rows and, per row, its label, its group (one question part) and the group's facts."""
-    rows, labels, groups, meta = [], [], [], []
+    rows, labels, right_source, groups, meta = [], [], [], [], []
     top_k = service.settings.retrieval.top_k
     for item in items:
         question, hits = service.passages(item.question, top_k + EXCLUDE_EXTRA if item.exclude else None)
         if item.exclude:
             hits = [h for h in hits if h.chunk.source != item.exclude][:top_k]
         sentences = service.reader.sentences(hits)
+        if item.drop:
+            sentences = [s for s in sentences if not item.drop(s.text, hits[s.hit_index].chunk.source)]
         if not sentences:
             continue
         for part_index, part in enumerate(question.each_part()):
             group = len(meta)
             rows.append(service.reader.features(part, question.language, hits, sentences))
             labels += [item.answerable and item.answers(s.text, hits[s.hit_index].chunk.source) for s in sentences]
+            right_source += [Path(hits[s.hit_index].chunk.source).stem in {Path(x).stem for x in item.sources} for s in sentences]
             groups += [group] * len(sentences)
             meta.append((item.origin, item.dev, item.answerable))
     origin = np.array([m[0] for m in meta])
     return np.vstack(rows), {
         "label": np.array(labels, dtype=bool),
+        "right_source": np.array(right_source, dtype=bool),
         "group": np.array(groups),
         "origin": origin,
         "dev": np.array([m[1] for m in meta]),
@@ -137,7 +159,8 @@ def fit(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray):
 
 
 def export(model, threshold: float, note: str) -> dict:
-    """The fitted trees in the JSON form assistant.reading.TreeEnsemble reads."""
+    """The fitted trees in the JSON form assistant.reading.TreeEnsemble reads; columns past the named signals are
+    the embedding products."""
     trees = []
     for (predictor,) in model._predictors:
         nodes = predictor.nodes
@@ -151,7 +174,7 @@ def export(model, threshold: float, note: str) -> dict:
             "value": nodes["value"].tolist(),
         })
     return {
-        "features": list(FEATURES),
+        "features": list(FEATURES) + [f"meaning_{i}" for i in range(model.n_features_in_ - len(FEATURES))],
         "threshold": round(threshold, 4),
         "baseline": float(model._baseline_prediction.ravel()[0]),
         "trained": note,
@@ -168,6 +191,7 @@ def question_table(data: dict, probabilities: np.ndarray, mask_groups: np.ndarra
         table.append({
             "best": float(probabilities[best]),
             "right": bool(data["label"][best]),
+            "right_source": bool(data["right_source"][best]),
             "reachable": bool(data["label"][rows].any()),
             "origin": str(data["origin"][group]),
             "answerable": bool(data["answerable"][group]),
@@ -182,22 +206,22 @@ def report(table: list[dict], threshold: float) -> dict[str, float]:
     answerable = [t for t in table if t["answerable"]]
     return {
         "top1_right": share([t["right"] for t in answerable if t["reachable"]]),
+        "first_source_right": share([t["right_source"] for t in answerable]),
         "answered_right": share([t["right"] and t["best"] >= threshold for t in answerable]),
         "false_abstention": share([t["best"] < threshold for t in answerable]),
         "false_abstention_suite": share([t["best"] < threshold for t in answerable if t["origin"] == "suite"]),
-        "abstained_korquad_x": share([t["best"] < threshold for t in table if t["origin"] == "korquad-unanswerable"]),
-        "abstained_suite": share([t["best"] < threshold for t in table if t["origin"] == "suite" and not t["answerable"]]),
+        **{
+            f"abstained_{origin}": share([t["best"] < threshold for t in table if t["origin"] == origin and not t["answerable"]])
+            for origin in UNANSWERABLE_ORIGINS
+        },
     }
 
 
 def choose_threshold(table: list[dict]) -> float:
-    """The threshold that best balances answering what the documents answer against abstaining on the rest (the
-    in-scope unanswerable suite cases count as much as all synthetic ones together)."""
-    def score(threshold: float) -> float:
-        r = report(table, threshold)
-        return (1 - r["false_abstention"]) + 0.5 * r["abstained_korquad_x"] + 0.5 * r["abstained_suite"]
-
-    return max(np.arange(0.05, 0.95, 0.01), key=score)
+    """The highest threshold at which the development split's answerable questions are abstained on at most
+    MAX_FALSE_ABSTENTION of the time: as much abstention on unanswerable questions as that allows."""
+    answerable = sorted(t["best"] for t in table if t["answerable"])
+    return answerable[int(MAX_FALSE_ABSTENTION * len(answerable))]
 
 
 def main() -> None:

@@ -2,6 +2,7 @@
 extractive generator writes a reader's verdict."""
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -112,3 +113,14 @@ def test_quoted_sentences_get_one_marker_per_passage_and_a_citation_each():
 def test_an_unanswerable_reading_is_a_plain_abstention_with_where_to_ask(language, phrase):
     answer = ExtractiveGenerator(AnswerSettings()).answer(_reading("?", language, [], answerable=False))
     assert answer.abstained and phrase in answer.text and answer.citations == []
+
+
+def test_an_abstention_near_the_documents_quotes_the_closest_sentence_as_not_an_answer():
+    closest = Evidence(0, "산업 디지털 혁신 펀드는 4,000억 원 규모다.", "ko", 0.12)
+    reading = replace(_reading("펀드 금리는?", "ko", [], answerable=False), closest=closest)
+    answer = ExtractiveGenerator(AnswerSettings()).answer(reading)
+    assert answer.abstained and answer.text.startswith("제공된 문서에서는 이 질문에 대한 답을 찾지 못했습니다.")
+    assert "답은 아닐 수 있습니다: 산업 디지털 혁신 펀드는 4,000억 원 규모다. [1]" in answer.text and "1357" in answer.text
+    assert [(c.number, c.source) for c in answer.citations] == [(1, "dx.md")]
+    far = replace(reading, closest=replace(closest, probability=0.01))
+    assert ExtractiveGenerator(AnswerSettings()).answer(far).citations == []

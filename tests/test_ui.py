@@ -150,7 +150,7 @@ def test_empty_submit_gets_a_polite_reply_and_the_app_keeps_working(page) -> Non
 
 def test_citations_and_questions_render_as_literal_markdown() -> None:
     """Untrusted text (snippets, file names, questions) cannot inject HTML or Markdown into the panels."""
-    from assistant_ui.app import NO_SOURCE_ANSWERS, SAYS_NOT_COVERED, escape, render_sources, shown_question
+    from assistant_ui.app import NO_SOURCE_ANSWERS, escape, render_sources, shown_question
 
     cite = Citation(1, "a_b.md", 3, "# <img src=x onerror=alert(1)> [x](javascript:1)\n*굵게*", 0.5, "목표")
     panel = render_sources(Answer("q", "t [1]", "ko", False, [cite]))
@@ -158,8 +158,6 @@ def test_citations_and_questions_render_as_literal_markdown() -> None:
     assert "> \\# \\<img src=x onerror=alert(1)\\> \\[x\\](javascript:1) \\*굵게\\*" in panel
     assert "p." not in render_sources(Answer("q", "t [1]", "ko", False, [Citation(1, "a.md", None, "s", 0.5)]))
     assert NO_SOURCE_ANSWERS in render_sources(Answer("q", "없음", "ko", True, []))
-    declared = render_sources(Answer("q", "없음 [1]", "ko", True, [Citation(1, "a.md", 1, "금리를 밝히지 않는다.", 0.5)]))
-    assert SAYS_NOT_COVERED in declared and "금리를 밝히지 않는다." in declared
     assert escape("R&D 1. 2030년") == "R&D 1. 2030년"
     assert escape("1. 목표 &amp;") == "1\\. 목표 \\&amp;"
     assert shown_question("가" * 5000).endswith("…") and len(shown_question("가" * 5000)) == 501
@@ -167,8 +165,10 @@ def test_citations_and_questions_render_as_literal_markdown() -> None:
 
 def test_a_turn_streams_status_then_answer_and_survives_errors() -> None:
     """respond() only renders the service's events: searching, passages found, answer; errors become replies."""
-    from assistant.service import Answered, QuestionError, Retrieved
-    from assistant_ui.app import SEARCHING, SORRY, respond
+    from assistant.answer import Delta
+    from assistant.question import QuestionError
+    from assistant.service import Answered, Retrieved
+    from assistant_ui.app import SEARCHING, SORRY, WRITING, respond
 
     answer = Answer("q", "500개 [1]", "ko", False, [Citation(1, "a.md", 2, "500개로 늘린다.", 0.5)])
 
@@ -186,6 +186,10 @@ def test_a_turn_streams_status_then_answer_and_survives_errors() -> None:
     assert [t[0][-1]["content"] for t in turns] == [SEARCHING, turns[1][0][-1]["content"], "500개 \\[1\\]"]
     assert "3" in turns[1][0][-1]["content"] and turns[0][0][0] == {"role": "user", "content": "몇 개?"}
     assert "p.2" in turns[-1][1] and all(t[2] == "" for t in turns)
+    # An answer being written (LLM) grows in the chat; the final answer replaces it.
+    written = list(respond(Fake([Retrieved([object()]), Delta("500"), Delta("개"), Answered(answer)]), "몇 개?", []))
+    assert [t[0][-1]["content"] for t in written[2:]] == ["500", "500개", "500개 \\[1\\]"]
+    assert WRITING in written[2][1] and "p.2" in written[-1][1]
     failed = list(respond(Fake([QuestionError("질문을 입력해 주세요.")]), "  ", None))
     assert len(failed[-1][0]) == 1 and "질문을 입력해 주세요." in failed[-1][0][0]["content"]
     assert list(respond(Fake([RuntimeError("boom")]), "질문", []))[-1][0][-1]["content"] == SORRY

@@ -30,6 +30,7 @@ SOURCES_HEADING = "### 출처 / Sources"
 SEARCHING = "문서를 찾는 중… / Searching…"
 WRITING = "답을 작성하는 중… / Writing the answer…"
 NO_SOURCES_YET = "질문을 하면 답의 근거가 된 문서와 인용문이 여기에 표시됩니다. / Sources for the latest answer appear here."
+CLOSEST_SOURCE = "질문에 답하지는 않지만 가장 가까운 문단 / The closest passage (it does not answer the question):"
 NO_SOURCE_ANSWERS = "제공된 문서 중 이 질문에 답하는 출처가 없습니다. / No indexed source answers this question."
 SORRY = "죄송합니다. 질문을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. / Sorry, something went wrong; please try again."
 SHOWN_QUESTION_CHARS = 500
@@ -83,7 +84,8 @@ def render_sources(answer: Answer | None, status: str = "") -> str:
         return f"{SOURCES_HEADING}\n\n{status or NO_SOURCES_YET}"
     if not answer.citations:
         return f"{SOURCES_HEADING}\n\n{NO_SOURCE_ANSWERS}"
-    return "\n\n".join([SOURCES_HEADING, *(render_citation(c) for c in answer.citations)])
+    lead = [CLOSEST_SOURCE] if answer.abstained else []
+    return "\n\n".join([SOURCES_HEADING, *lead, *(render_citation(c) for c in answer.citations)])
 
 
 def footer(document_count: int) -> str:

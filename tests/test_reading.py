@@ -1,0 +1,147 @@
+"""The reading stage: the exported tree model scores as trained, sentences are read as real documents write them,
+and the bundled model picks the answering sentence or says nothing answers."""
+
+import importlib
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from assistant.config import EmbeddingSettings, ReadingSettings
+from assistant.embeddings import make_embeddings
+from assistant.reading import BUNDLED_MODEL, FEATURES, Reader, TreeEnsemble, _table_rows
+from assistant.schema import Chunk, Hit
+from assistant.text import split_sentences
+from assistant.tokens import Tokenizer
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _trainer():
+    """evals/train_reader.py, imported as the script sees itself (its folder on the path)."""
+    sys.path.insert(0, str(ROOT / "evals"))
+    try:
+        return importlib.import_module("train_reader")
+    finally:
+        sys.path.remove(str(ROOT / "evals"))
+
+
+def test_the_exported_trees_score_exactly_as_the_fitted_model():
+    """TreeEnsemble (numpy, no scikit-learn at run time) reproduces the trained model's probabilities."""
+    trainer = _trainer()
+    generator = np.random.default_rng(0)
+    rows = generator.normal(size=(600, len(FEATURES)))
+    labels = rows[:, 0] + 0.5 * rows[:, 2] * rows[:, 5] + generator.normal(scale=0.3, size=600) > 0.4
+    fitted = trainer.fit(rows, labels, np.ones(600))
+    ensemble = TreeEnsemble(json.loads(json.dumps(trainer.export(fitted, 0.42, "test"))))
+    assert ensemble.threshold == 0.42
+    np.testing.assert_allclose(ensemble.probabilities(rows), fitted.predict_proba(rows)[:, 1], atol=1e-6)
+
+
+def test_the_bundled_model_reads_todays_features_and_says_how_it_was_trained():
+    spec = json.loads(BUNDLED_MODEL.read_text(encoding="utf-8"))
+    assert tuple(spec["features"][: len(FEATURES)]) == FEATURES and 0 < spec["threshold"] < 1
+    # then one product column per dimension of the bundled embedding model (USE: 512)
+    assert spec["features"][len(FEATURES) :] == [f"meaning_{i}" for i in range(512)]
+    assert "KorQuAD dev articles 0-69" in spec["trained"]
+
+
+def test_rows_from_another_embedding_model_are_refused_not_misread():
+    model = TreeEnsemble.load(BUNDLED_MODEL)
+    with pytest.raises(ValueError, match="another embedding model"):
+        model.probabilities(np.zeros((3, len(FEATURES) + 384)))
+
+
+def test_a_model_trained_on_other_features_is_refused(tmp_path):
+    spec = json.loads(BUNDLED_MODEL.read_text(encoding="utf-8"))
+    spec["features"] = ["an_old_signal", *spec["features"][1:]]
+    (tmp_path / "old.json").write_text(json.dumps(spec), encoding="utf-8")
+    with pytest.raises(ValueError, match="retrain"):
+        TreeEnsemble.load(tmp_path / "old.json")
+
+
+def test_notice_structure_reads_as_separate_sentences():
+    """□ ○ ※ items, dotted dates and table rows as ministries write them."""
+    text = (
+        "□ 중소벤처기업부는 2025. 10. 30.(목) 통합공고를 실시했다. 모두 12개 사업이 담겼다.\n"
+        "○ AI 공장 구축을 단계별로 지원\n※ 자격 요건은 개별 공고에서 확인\n"
+        "| 구분 | 2026년 지원 규모 |\n| --- | --- |\n| 자율형공장 | 30개 과제 |\n| 제조AI특화 스마트공장 | 400개 과제 |"
+    )
+    assert _table_rows(split_sentences(text)) == [
+        ("중소벤처기업부는 2025. 10. 30.(목) 통합공고를 실시했다.", ""),
+        ("모두 12개 사업이 담겼다.", ""),
+        ("AI 공장 구축을 단계별로 지원", ""),
+        ("자격 요건은 개별 공고에서 확인", ""),
+        ("자율형공장 | 30개 과제", "구분 | 2026년 지원 규모"),
+        ("제조AI특화 스마트공장 | 400개 과제", "구분 | 2026년 지원 규모"),
+    ]
+
+
+NOTICE = Hit(
+    Chunk(
+        "지원 내용\n이 사업은 중소 제조기업의 AI 도입을 돕는다. 기업당 최대 1억 2천만 원을 지원하며, 자부담은 30%다. "
+        "신청은 스마트제조혁신추진단 누리집에서 받는다.",
+        "notice.md", 2, "지원 내용", "2026년 AI 도입 지원사업 공고", "ko", 0,
+    ),
+    1.0,
+)
+ZONE = Hit(Chunk("특구\n규제자유특구는 2019년에 처음 지정되었다.", "zones.md", None, "특구", "규제자유특구", "ko", 0), 0.2)
+
+
+@pytest.fixture(scope="module")
+def reader(indexed):
+    service = indexed[1]
+    return service.reader, service
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("기업당 최대 얼마까지 받을 수 있나요?", "1억 2천만 원"),
+        ("신청은 어디서 하나요?", "누리집"),
+    ],
+)
+def test_the_sentence_that_answers_is_chosen_in_a_document_nobody_wrote_for_us(reader, question, expected):
+    """A notice with pronouns and several facts per sentence: 'near word-for-word' is not needed."""
+    reader, service = reader
+    question, _ = service.passages(question)
+    reading = reader.read(question, [NOTICE, ZONE])
+    assert reading.answerable and expected in reading.evidence[0].sentence
+    assert reading.evidence[0].hit_index == 0 and reading.passages[0] == 0
+
+
+@pytest.mark.parametrize("question", ["오늘 서울 날씨 어때요?", "What is a good recipe for kimchi stew?"])
+def test_nothing_answers_a_question_the_passages_do_not_touch(reader, question):
+    reader, service = reader
+    parsed, _ = service.passages(question)
+    reading = reader.read(parsed, [NOTICE, ZONE])
+    assert not reading.answerable and reading.evidence == [] and reading.confidence < reader.threshold
+
+
+def test_each_part_of_a_two_part_question_gets_its_own_sentence(reader):
+    reader, service = reader
+    question, _ = service.passages("기업당 최대 지원 금액은 얼마이고, 규제자유특구는 언제 처음 지정됐나요?")
+    assert len(question.parts) == 2
+    reading = reader.read(question, [NOTICE, ZONE])
+    quoted = " ".join(e.sentence for e in reading.evidence)
+    assert "1억 2천만 원" in quoted and "2019" in quoted
+    assert {e.part for e in reading.evidence} == {0, 1}
+
+
+def test_a_threshold_setting_overrides_the_calibrated_one(indexed):
+    service = indexed[1]
+    strict = Reader(ReadingSettings(threshold=0.999), make_embeddings(EmbeddingSettings()), Tokenizer(), lambda term: 1.0)
+    question, _ = service.passages("기업당 최대 얼마까지 받을 수 있나요?")
+    assert strict.threshold == 0.999 and not strict.read(question, [NOTICE, ZONE]).answerable
+
+
+@pytest.mark.parametrize("question", ["How much can one company get at most?", "한 회사가 받을 수 있는 지원금 상한은?"])
+def test_across_languages_and_words_the_closest_sentence_is_the_right_one(reader, question):
+    """An English question, or one sharing no word with the notice: the reader points at the sentence that answers
+    (whether it is sure enough to answer is the weak spot the README reports)."""
+    reader, service = reader
+    question, _ = service.passages(question)
+    reading = reader.read(question, [NOTICE, ZONE])
+    assert "1억 2천만 원" in reading.closest.sentence and reading.closest.hit_index == 0
