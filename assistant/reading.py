@@ -9,7 +9,6 @@ documents answer when the best probability reaches the threshold calibrated on a
 
 from __future__ import annotations
 
-import json
 import math
 import re
 from collections import OrderedDict
@@ -27,6 +26,7 @@ from .question import Question
 from .schema import Hit
 from .text import detect_language, split_sentences
 from .tokens import Analysis, Tokenizer
+from .trees import TreeEnsemble
 
 BUNDLED_MODEL = Path(__file__).with_name("data") / "reader.json"
 MIN_SENTENCE_CHARS = 8
@@ -95,46 +95,6 @@ class Sentence:
     passage: frozenset[str]  # every token of its passage, heading and document title
 
 
-class TreeEnsemble:
-    """A gradient-boosted tree model read from JSON (trained by evals/train_reader.py), scored with numpy."""
-
-    def __init__(self, spec: dict) -> None:
-        self.features: list[str] = spec["features"]
-        self.threshold: float = spec["threshold"]
-        self._baseline = spec["baseline"]
-        self._trees = [{k: np.asarray(v) for k, v in tree.items()} for tree in spec["trees"]]
-
-    @classmethod
-    def load(cls, path: Path) -> TreeEnsemble:
-        spec = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(spec["features"][: len(FEATURES)]) != FEATURES:
-            raise ValueError(f"{path}: the reader model was trained on other features; retrain it (evals/train_reader.py)")
-        return cls(spec)
-
-    def probabilities(self, rows: np.ndarray) -> np.ndarray:
-        if rows.shape[1] != len(self.features):
-            raise ValueError(
-                f"the reader model reads {len(self.features)} columns, these rows have {rows.shape[1]}: it was trained "
-                "with another embedding model; retrain it (evals/train_reader.py)"
-            )
-        raw = np.full(len(rows), self._baseline)
-        every = np.arange(len(rows))
-        for tree in self._trees:
-            node = np.zeros(len(rows), dtype=int)
-            while True:
-                inner = ~tree["leaf"][node]
-                if not inner.any():
-                    break
-                values = rows[every, tree["feature"][node]]
-                left = np.where(np.isnan(values), tree["missing_left"][node], values <= tree["threshold"][node])
-                node = np.where(inner, np.where(left, tree["left"][node], tree["right"][node]), node)
-            raw += tree["value"][node]
-        return 1.0 / (1.0 + np.exp(-raw))
-
-
-Scorer = Callable[[np.ndarray], np.ndarray]
-
-
 class Reader:
     """Scores the sentences of retrieved passages as answers and decides whether the documents answer."""
 
@@ -157,7 +117,8 @@ class Reader:
     def model(self) -> TreeEnsemble:
         """The sentence model, read on first use (training builds features without one)."""
         if self._model is None:
-            self._model = TreeEnsemble.load(BUNDLED_MODEL if self._settings.model == "bundled" else Path(self._settings.model))
+            path = BUNDLED_MODEL if self._settings.model == "bundled" else Path(self._settings.model)
+            self._model = TreeEnsemble.load(path, FEATURES)
         return self._model
 
     @property

@@ -159,7 +159,7 @@ def fit(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray):
 
 
 def export(model, threshold: float, note: str) -> dict:
-    """The fitted trees in the JSON form assistant.reading.TreeEnsemble reads; columns past the named signals are
+    """The fitted trees in the JSON form assistant.trees.TreeEnsemble reads; columns past the named signals are
     the embedding products."""
     trees = []
     for (predictor,) in model._predictors:
