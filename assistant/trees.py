@@ -45,5 +45,3 @@ class TreeEnsemble:
                 node = np.where(inner, np.where(left, tree["left"][node], tree["right"][node]), node)
             raw += tree["value"][node]
         return 1.0 / (1.0 + np.exp(-raw))
-
-
