@@ -11,7 +11,7 @@ Articles 56-69 and a fifth of the suite cases are the development split: the mod
 threshold is chosen on the development split (the highest that abstains on at most 5% of its answerable questions),
 then the model is refitted on everything with that threshold.
 
-    .venv/bin/python evals/train_reader.py [--korquad PATH] [--work results/reader] [--rebuild]
+    .venv/bin/python evals/train_reader.py [--korquad PATH] [--work results/reader] [--rebuild [korquad|suite ...]]
 """
 
 from __future__ import annotations
@@ -129,27 +129,31 @@ def examples(service: AssistantService, items: Iterable[Item]) -> tuple[np.ndarr
 
 
 def build(args) -> dict[str, np.ndarray]:
-    cache = args.work / "examples.npz"
-    if cache.exists() and not args.rebuild:
-        return dict(np.load(cache))
-    data: dict[str, list] = {}
-    for name, folder, items in (
-        ("korquad", write_articles(args.korquad, args.work / "korquad-docs"), korquad_items(args.korquad)),
-        ("suite", ROOT / "corpus", suite_items()),
-    ):
+    """The examples of both workloads, each computed once and kept in the work folder until asked to rebuild."""
+    workloads = {
+        "korquad": lambda: (write_articles(args.korquad, args.work / "korquad-docs"), korquad_items(args.korquad)),
+        "suite": lambda: (ROOT / "corpus", suite_items()),
+    }
+    parts = []
+    for name, source in workloads.items():
+        cache = args.work / f"examples-{name}.npz"
+        if cache.exists() and not (args.rebuild == [] or name in (args.rebuild or [])):
+            parts.append(dict(np.load(cache)))
+            continue
+        folder, items = source()
         service = AssistantService(Settings(index_dir=args.work / f"index-{name}"))
         report = service.ingest([folder])
         assert not report.failures, report.failures
         start = time.perf_counter()
         rows, info = examples(service, items)
         print(f"{name}: {len(items)} questions, {len(rows)} sentences in {time.perf_counter() - start:.0f}s")
-        offset = sum(len(g) for g in data.get("dev", []))
-        info["group"] = info["group"] + offset
-        for key, value in {"rows": rows, **info}.items():
-            data.setdefault(key, []).append(value)
-    merged = {key: np.concatenate(values) for key, values in data.items()}
-    np.savez(cache, **merged)
-    return merged
+        np.savez(cache, rows=rows, **info)
+        parts.append({"rows": rows, **info})
+    offset = 0
+    for part in parts:  # group numbers run on across workloads
+        part["group"] = part["group"] + offset
+        offset += len(part["dev"])
+    return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
 def fit(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray):
@@ -229,7 +233,10 @@ def main() -> None:
     parser.add_argument("--korquad", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--work", type=Path, default=ROOT / "results" / "reader")
     parser.add_argument("--out", type=Path, default=BUNDLED_MODEL)
-    parser.add_argument("--rebuild", action="store_true", help="Recompute the features (after the code changed).")
+    parser.add_argument(
+        "--rebuild", nargs="*", choices=["korquad", "suite"], default=None,
+        help="Recompute the examples (all, or the named workloads) after the code or the suites changed.",
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     data = build(args)
