@@ -32,7 +32,8 @@ def heading_of(line: str, next_line: str | None) -> str | None:
     if match:
         return match.group(1).strip()
     stripped = line.strip()
-    if not stripped or len(stripped) > 60 or next_line is None or stripped.endswith("."):
+    # A Markdown table's rows and rules are table, never headings.
+    if not stripped or len(stripped) > 60 or next_line is None or stripped.endswith(".") or stripped.startswith("|"):
         return None
     # A numbered line ('1. 개요') is a heading whatever its last syllable; an unnumbered one must not read as a sentence
     # nor carry a figure (a table row of a PDF: 'AI 팩토리 500개 2030년까지').

@@ -16,7 +16,7 @@ from .tokens import Tokenizer
 # Called after each file with (files done, files in all, the file just done).
 Progress = Callable[[int, int, Path], None]
 # Part of every document's fingerprint: raise it when chunking or search tokens change, so old indexes rebuild.
-INDEX_FORMAT = "9"
+INDEX_FORMAT = "10"
 
 
 def document_hash(data: bytes, settings: Settings) -> str:

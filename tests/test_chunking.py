@@ -35,3 +35,11 @@ def test_heading_detection():
     assert heading_of("짧은 줄", None) is None
     assert heading_of("1. 개요", "이 문서는 지원사업의 개요를 설명한다.") == "1. 개요"
     assert heading_of("지원 예정임", "다음 줄이 더 길게 이어지는 설명 문장이다.") is None
+
+
+def test_a_markdown_table_is_never_taken_for_a_heading():
+    from assistant.chunking import heading_of
+
+    assert heading_of("| --- | --- |", "| 긴급경영안정자금 | 2,500억 원 |") is None
+    assert heading_of("| 구분 | 규모 |", "| --- | --- |") is None
+    assert heading_of("지원 규모", "| 구분 | 규모 |") == "지원 규모"
