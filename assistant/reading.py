@@ -137,7 +137,8 @@ class Reader:
             order = np.argsort(-scores, kind="stable")
             ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
         # A two-part question is answered as far as the documents answer it: the parts they do not answer drop out.
-        confidence = max((r[0].probability for r in ranked if r), default=0.0)
+        closest = max((r[0] for r in ranked if r), key=lambda e: e.probability, default=None)
+        confidence = closest.probability if closest else 0.0
         answerable = confidence >= self.threshold
         if answerable:
             best = self._choose([r for r in ranked if r and r[0].probability >= self.threshold])
@@ -146,7 +147,6 @@ class Reader:
             by_passage[evidence.hit_index] = max(by_passage.get(evidence.hit_index, 0.0), evidence.probability)
         passages = sorted(by_passage, key=lambda i: -by_passage[i])
         passages += [i for i in range(len(hits)) if i not in by_passage]
-        closest = max((r[0] for r in ranked if r), key=lambda e: e.probability, default=None)
         return Reading(question, hits, best, passages, answerable, confidence, closest)
 
     def _choose(self, ranked: list[list[Evidence]]) -> list[Evidence]:
