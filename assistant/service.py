@@ -72,7 +72,7 @@ class AssistantService:
         self._tokenizer = Tokenizer()
         self._embeddings = make_embeddings(settings.embeddings)
         self._store = ChunkStore(settings.store, settings.index_dir, self._embeddings)
-        # One expander: the retriever teaches it the corpus vocabulary that the answerer's spelling corrections use.
+        # One expander: the retriever teaches it the corpus vocabulary that the question's spelling corrections use.
         self._expander = expander or QueryExpander(self._tokenizer, load_glossary(settings.glossary, self._tokenizer))
         self._retriever = retriever or HybridRetriever(self._store, settings.retrieval, self._expander)
         sentence_embeddings = CachedEmbeddings(self._embeddings, settings.reading.sentence_cache)
