@@ -205,7 +205,6 @@ class Reader:
         cosine = vectors @ asked
         query = question.query
         weights = {t: self._idf(t) for t in set(query.terms)}
-        total = sum(weights.values()) or 1.0
         top_weight = max(weights.values(), default=1.0) or 1.0
         pairs = list(zip(query.terms, query.terms[1:]))
         question_numbers = numeric_values(question.text)
@@ -234,12 +233,12 @@ class Reader:
             rows.append([
                 float(cos),
                 0.0,  # cosine_gap, below
-                sum(weights[t] for t in own) / total,
+                query.weighted_share(set(s.tokens), self._idf),
                 0.0,  # lexical_gap
-                sum(weights[t] for t in around) / total,
+                query.weighted_share(set(s.context), self._idf),
                 0.0,  # context_gap
-                sum(weights[t] for t in query.matched(set(s.passage))) / total,
-                sum(weights[t] for t in query.matched(set(self._heading_tokens(hits[s.hit_index])))) / total,
+                query.weighted_share(set(s.passage), self._idf),
+                query.weighted_share(set(self._heading_tokens(hits[s.hit_index])), self._idf),
                 _in_order(pairs, s.tokens, query),
                 max(unmatched, default=0.0) / top_weight,
                 len(new_tokens) / (len(s.tokens) or 1),
