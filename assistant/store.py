@@ -107,8 +107,9 @@ class ChunkStore:
         self._settings = settings
         self._index_dir = index_dir
         self._embeddings = embeddings
-        self._client = None
+        self._client = None  # the server's client (chroma-http); an embedded one comes from _EmbeddedClients
         self._chroma = None
+        self._chroma_client = None  # the client self._chroma was built on
         if settings.kind == "chroma-http":
             import chromadb
 
@@ -130,10 +131,14 @@ class ChunkStore:
             )
         return self._chroma
 
+    def _collection(self):
+        """The Chroma collection itself, read fresh from the current client (metadata included)."""
+        self._vectors  # creates the collection on first use
+        return self._chroma_client.get_collection(self._settings.collection)
+
     def generation(self) -> str:
         """A mark that changes whenever any process completes a write to the index (read fresh every call)."""
-        metadata = self._vectors._client.get_collection(self._settings.collection).metadata or {}
-        return str(metadata.get(GENERATION, ""))
+        return str((self._collection().metadata or {}).get(GENERATION, ""))
 
     def reopen(self, generation: str) -> None:
         """See what other processes wrote up to this generation (a server always shows it; an embedded Chroma must
@@ -143,7 +148,7 @@ class ChunkStore:
 
     def _written(self) -> None:
         generation = uuid.uuid4().hex
-        self._vectors._collection.modify(metadata={GENERATION: generation})
+        self._collection().modify(metadata={GENERATION: generation})
         if self._settings.kind == "chroma-local":
             _EmbeddedClients.wrote(self._index_dir, generation)
 
