@@ -64,14 +64,17 @@ class ExtractiveGenerator:
         if closest is None or closest.probability < self._settings.closest_min:
             return abstention
         quoted = _quote(question.text, question.language, reading.hits, [closest], reading.confidence)
-        not_found, help_text = NOT_FOUND[question.language], abstention.text[len(NOT_FOUND[question.language]) + 1 :]
-        text = f"{not_found} {CLOSEST[question.language]} {quoted.text} {help_text}"
+        language = question.language
+        text = f"{NOT_FOUND[language]} {CLOSEST[language]} {quoted.text} {self._help(language)}"
         return replace(quoted, text=text, abstained=True)
 
     def abstain(self, question: str, language: str, confidence: float = 0.0) -> Answer:
         """The plain 'the documents do not answer' reply, with where to ask instead."""
-        help_text = {"ko": self._settings.help_ko, "de": self._settings.help_de}.get(language, self._settings.help_en)
-        return Answer(question, f"{NOT_FOUND[language]} {help_text}", language, True, [], confidence)
+        return Answer(question, f"{NOT_FOUND[language]} {self._help(language)}", language, True, [], confidence)
+
+    def _help(self, language: str) -> str:
+        """Where to ask instead, in the question's language."""
+        return {"ko": self._settings.help_ko, "de": self._settings.help_de}.get(language, self._settings.help_en)
 
 
 def _quote(question: str, language: str, hits: Sequence, chosen: Sequence[Evidence], confidence: float) -> Answer:
