@@ -65,16 +65,12 @@ class ExtractiveGenerator:
             return abstention
         quoted = _quote(question.text, question.language, reading.hits, [closest], reading.confidence)
         language = question.language
-        text = f"{NOT_FOUND[language]} {CLOSEST[language]} {quoted.text} {self._help(language)}"
+        text = f"{NOT_FOUND[language]} {CLOSEST[language]} {quoted.text} {self._settings.help(language)}"
         return replace(quoted, text=text, abstained=True)
 
     def abstain(self, question: str, language: str, confidence: float = 0.0) -> Answer:
         """The plain 'the documents do not answer' reply, with where to ask instead."""
-        return Answer(question, f"{NOT_FOUND[language]} {self._help(language)}", language, True, [], confidence)
-
-    def _help(self, language: str) -> str:
-        """Where to ask instead, in the question's language."""
-        return {"ko": self._settings.help_ko, "de": self._settings.help_de}.get(language, self._settings.help_en)
+        return Answer(question, f"{NOT_FOUND[language]} {self._settings.help(language)}", language, True, [], confidence)
 
 
 def _quote(question: str, language: str, hits: Sequence, chosen: Sequence[Evidence], confidence: float) -> Answer:

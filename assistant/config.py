@@ -109,6 +109,10 @@ class AnswerSettings(BaseModel):
         "reader gave it at least this probability; off-topic questions stay below it.",
     )
 
+    def help(self, language: str) -> str:
+        """Where to ask instead, in the question's language."""
+        return {"ko": self.help_ko, "de": self.help_de}.get(language, self.help_en)
+
 
 class LLMSettings(BaseModel):
     provider: Literal["openai", "ollama"] = Field(
@@ -148,6 +152,9 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(Path("index"), description="Folder of the on-disk index (Chroma database).")
     corpus_dir: Path = Field(Path("corpus"), description="Folder of the shipped documents indexed by 'make run'.")
+    programs_dir: Path = Field(
+        Path("programs"), description="Folder of the program cards (YAML) that eligibility answers come from."
+    )
     glossary: str = Field(
         "bundled",
         description="Cross-language glossary for query expansion: 'bundled' (assistant/data/glossary.tsv), 'none', "

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .answer import Delta, make_generator
 from .config import Settings
+from .eligibility import Assessment, assess, match
+from .eligibility_answer import write_assessments
+from .eligibility_reader import EligibilityReader
 from .embeddings import CachedEmbeddings, make_embeddings
 from .glossary import QueryExpander, load_glossary
 from .indexer import Progress, index_files
+from .profile import Profile
+from .profile_reader import ProfileReader
+from .programs import Card, find_programs, load_cards
 from .question import Question, parse_question
 from .reading import Reader, Reading
 from .retrieval import HybridRetriever, Retriever
@@ -38,13 +44,21 @@ class Read:
 
 
 @dataclass(frozen=True)
+class Assessed:
+    """Event: an eligibility question's verdicts, per program, for the profile the conversation gave."""
+
+    profile: Profile
+    assessments: list[Assessment]
+
+
+@dataclass(frozen=True)
 class Answered:
     """Event: the final answer (after any Delta events of an answer being written)."""
 
     answer: Answer
 
 
-Event = Retrieved | Read | Delta | Answered
+Event = Retrieved | Read | Assessed | Delta | Answered
 
 
 def collect(events: Iterable[Event]) -> tuple[list[Hit], Answer]:
@@ -78,6 +92,14 @@ class AssistantService:
         sentence_embeddings = CachedEmbeddings(self._embeddings, settings.reading.sentence_cache)
         self._reader = Reader(settings.reading, sentence_embeddings, self._tokenizer, self._retriever.idf)
         self._generator = make_generator(settings)
+        self.cards: list[Card] = load_cards(settings.programs_dir) if settings.programs_dir.is_dir() else []
+        self._eligibility = EligibilityReader(
+            ProfileReader(self._tokenizer, self.name_programs), self.name_programs
+        ) if self.cards else None
+
+    def name_programs(self, text: str) -> tuple[str, ...]:
+        """Ids of the programs (cards) a text names."""
+        return find_programs(self.cards, text)
 
     def ingest(self, paths: Iterable[Path], progress: Progress | None = None) -> IngestReport:
         """Index files and folders; changed files replace their old chunks, unchanged ones are skipped."""
@@ -90,22 +112,50 @@ class AssistantService:
         """How many documents are completely indexed."""
         return len({chunk.source for chunk in self._retriever.chunks})
 
-    def stream(self, text: str) -> Iterator[Event]:
-        """Answer a question step by step: the passages found, the reader's verdict, the answer as it is written."""
-        question, hits = self.passages(text)
+    def stream(self, text: str, history: Sequence[str] = ()) -> Iterator[Event]:
+        """Answer a question step by step: the passages found, the reader's verdict, the answer as it is written.
+        A question whether the user's company qualifies is answered from the program cards instead.
+        history: the user's earlier messages in this conversation, oldest first."""
+        question = self.parse(text, history)
+        if question.eligibility.asked:
+            yield from self._assess(question)
+            return
+        hits = self._search(question)
         yield Retrieved(hits)
         reading = self._reader.read(question, hits)
         yield Read(reading)
         for piece in self._generator.write(reading):
             yield piece if isinstance(piece, Delta) else Answered(piece)
 
+    def parse(self, text: str, history: Sequence[str] = ()) -> Question:
+        """The user's turn, parsed once for every later stage."""
+        return parse_question(text, self._expander, self.settings.answer.max_question_chars, self._eligibility, history)
+
     def passages(self, text: str, k: int | None = None) -> tuple[Question, list[Hit]]:
         """The parsed question and the passages retrieved for it (and for each thing it asks)."""
-        question = parse_question(text, self._expander, self.settings.answer.max_question_chars)
+        question = self.parse(text)
+        return question, self._search(question, k)
+
+    def assess(self, profile: Profile, programs: Sequence[str] = ()) -> list[Assessment]:
+        """The named programs' assessments in card order, or every program's, best first."""
+        if programs:
+            return [assess(card, profile) for card in self.cards if card.id in programs]
+        return match(self.cards, profile)
+
+    def _assess(self, question: Question) -> Iterator[Event]:
+        about = question.eligibility
+        assessments = self.assess(about.profile, about.programs)
+        yield Assessed(about.profile, assessments)
+        yield Answered(write_assessments(
+            question.text, question.language, about.profile, assessments, bool(about.programs),
+            self.settings.answer.help(question.language),
+        ))
+
+    def _search(self, question: Question, k: int | None = None) -> list[Hit]:
         hits = self._retriever.search(question, k)
         if question.parts:
             hits = self._with_part_hits(hits, question.parts)
-        return question, hits
+        return hits
 
     @property
     def reader(self) -> Reader:
@@ -119,6 +169,6 @@ class AssistantService:
                 found.setdefault((hit.chunk.source, hit.chunk.position), hit)
         return list(found.values())
 
-    def ask(self, question: str) -> Answer:
+    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
         """Answer a question in one call."""
-        return collect(self.stream(question))[1]
+        return collect(self.stream(question, history))[1]

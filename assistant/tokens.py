@@ -73,6 +73,10 @@ class Tokenizer:
         """Content tokens of many texts at once (faster than one call per text)."""
         return [analysis.tokens for analysis in self.analyse(texts)]
 
+    def morphemes(self, text: str) -> list:
+        """Kiwi's morphemes of one text (each with .form and .tag)."""
+        return self._analyzer().tokenize(text)
+
     def analyse(self, texts: Iterable[str]) -> list[Analysis]:
         """Content tokens and names of many texts at once."""
         texts = list(texts)

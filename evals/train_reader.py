@@ -5,6 +5,8 @@ Labelled data, never from the measurement sets:
   article that holds the answer span answers; every other sentence does not. A quarter of these questions are asked
   again with the gold article's passages removed, and a quarter with the sentences holding the answer removed (the
   passages stay on topic, the answer is gone: an in-scope near miss): then nothing answers.
+- The same KorQuAD questions, a third of them, translated into English and German (evals/train/), with the same
+  labels and unanswerable variants: Korean sentences judged against questions in other languages.
 - The tuned suites (evals/*.jsonl) over corpus/: a sentence of an expected source holding a required fact answers;
   nothing answers an unanswerable case, nor an answerable one asked again with its answering sentences removed.
 Articles 56-69 and a fifth of the suite cases are the development split: the model is fitted on the rest, the
@@ -82,6 +84,27 @@ def korquad_items(path: Path) -> list[Item]:
     return items
 
 
+def translated_items(path: Path) -> list[Item]:
+    """The same KorQuAD questions (a third of them) asked in English and German (evals/train/korquad_{en,de}.jsonl,
+    translated for training only): Korean sentences judged against questions in another language, with the same
+    gold spans and the same two kinds of unanswerable variants."""
+    asked = {q.id: q for q in questions(path, TRAIN_ARTICLES)}
+    items = []
+    for language in ("en", "de"):
+        for n, line in enumerate((ROOT / "evals" / "train" / f"korquad_{language}.jsonl").read_text(encoding="utf-8").splitlines()):
+            record = json.loads(line)
+            q = asked[record["id"]]
+            span, source, dev = _squash(q.answer), q.source, q.article in DEV_ARTICLES
+            answers = lambda sentence, src, span=span, source=source: src == source and span in _squash(sentence)
+            text, key = record[language], f"{q.id}-{language}"
+            items.append(Item(key, text, True, answers, frozenset({source}), "korquad", dev))
+            if n % 4 == 0:
+                items.append(Item(key + "-x", text, False, _nothing, frozenset(), "korquad-elsewhere", dev, source))
+            elif n % 4 == 1:
+                items.append(Item(key + "-d", text, False, _nothing, frozenset(), "korquad-dropped", dev, drop=answers))
+    return items
+
+
 def suite_items() -> list[Item]:
     items = []
     for case in load_suites(sorted((ROOT / "evals").glob("*.jsonl"))):
@@ -130,18 +153,20 @@ def examples(service: AssistantService, items: Iterable[Item]) -> tuple[np.ndarr
 
 def build(args) -> dict[str, np.ndarray]:
     """The examples of both workloads, each computed once and kept in the work folder until asked to rebuild."""
+    # name: (index, documents and questions); the translated questions are read over the KorQuAD index.
     workloads = {
-        "korquad": lambda: (write_articles(args.korquad, args.work / "korquad-docs"), korquad_items(args.korquad)),
-        "suite": lambda: (ROOT / "corpus", suite_items()),
+        "korquad": ("korquad", lambda: (write_articles(args.korquad, args.work / "korquad-docs"), korquad_items(args.korquad))),
+        "translated": ("korquad", lambda: (write_articles(args.korquad, args.work / "korquad-docs"), translated_items(args.korquad))),
+        "suite": ("suite", lambda: (ROOT / "corpus", suite_items())),
     }
     parts = []
-    for name, source in workloads.items():
+    for name, (index, source) in workloads.items():
         cache = args.work / f"examples-{name}.npz"
         if cache.exists() and not (args.rebuild == [] or name in (args.rebuild or [])):
             parts.append(dict(np.load(cache)))
             continue
         folder, items = source()
-        service = AssistantService(Settings(index_dir=args.work / f"index-{name}"))
+        service = AssistantService(Settings(index_dir=args.work / f"index-{index}"))
         report = service.ingest([folder])
         assert not report.failures, report.failures
         start = time.perf_counter()
@@ -234,7 +259,7 @@ def main() -> None:
     parser.add_argument("--work", type=Path, default=ROOT / "results" / "reader")
     parser.add_argument("--out", type=Path, default=BUNDLED_MODEL)
     parser.add_argument(
-        "--rebuild", nargs="*", choices=["korquad", "suite"], default=None,
+        "--rebuild", nargs="*", choices=["korquad", "translated", "suite"], default=None,
         help="Recompute the examples (all, or the named workloads) after the code or the suites changed.",
     )
     args = parser.parse_args()
@@ -254,7 +279,7 @@ def main() -> None:
         r = report(dev_table, t)
         print(f"  at {t:.2f}: " + ", ".join(f"{k} {v:.3f}" for k, v in r.items()))
     final = fit(data["rows"], data["label"], weights)
-    note = (f"{date.today().isoformat()}: KorQuAD dev articles 0-69 and evals/*.jsonl; threshold {threshold:.2f} "
+    note = (f"{date.today().isoformat()}: KorQuAD dev articles 0-69 (Korean, English, German questions) and evals/*.jsonl; threshold {threshold:.2f} "
             f"chosen on articles 56-69 and a fifth of the suite cases")
     args.out.write_text(json.dumps(export(final, threshold, note)), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)")

@@ -29,6 +29,75 @@ The fund is created and operated until 2024.
 """
 
 
+# A small support notice and two program cards that cite it, for the eligibility tests.
+NOTICE_MD = """# 2026년 시험 스마트공장 지원사업 공고
+
+## 2. 신청 자격
+
+□ 제조업을 영위하는 중소기업으로서 비수도권에 소재한 기업
+
+## 3. 신청 제외 대상
+
+○ 국세 또는 지방세를 체납 중인 기업
+"""
+
+CARDS = {
+    "test-factory": """id: test-factory
+name: {ko: "시험 스마트공장 지원", en: "Test smart factory support"}
+aliases: ["시험 공장", "test factory"]
+ministry: {ko: "중소벤처기업부", en: "Ministry of SMEs and Startups"}
+funds: {ko: "공장 자동화 설비", en: "Factory automation"}
+sources:
+  - {document: notice_ko.md, title: "시험 공고", publisher: "중소벤처기업부", date: 2026-01-02}
+criteria:
+  - field: sector
+    rule: in
+    value: [manufacturing]
+    text: {ko: "제조업을 영위할 것", en: "A manufacturer"}
+    cite: {document: notice_ko.md, page: null, clause: "2. 신청 자격", quote: "제조업을 영위하는 중소기업"}
+  - field: size_class
+    rule: in
+    value: [micro, small, medium]
+    text: {ko: "중소기업일 것", en: "An SME"}
+    cite: {document: notice_ko.md, page: null, clause: "2. 신청 자격", quote: "제조업을 영위하는 중소기업"}
+  - field: region
+    rule: not_in
+    value: [seoul, incheon, gyeonggi]
+    text: {ko: "비수도권 소재", en: "Located outside the capital region"}
+    cite: {document: notice_ko.md, page: null, clause: "2. 신청 자격", quote: "비수도권에 소재한 기업"}
+  - field: tax_arrears
+    rule: is
+    value: false
+    text: {ko: "국세·지방세 체납이 없을 것", en: "No unpaid national or local taxes"}
+    cite: {document: notice_ko.md, page: null, clause: "3. 신청 제외 대상", quote: "국세 또는 지방세를 체납 중인 기업"}
+    fix: {ko: "체납액을 모두 내면 신청할 수 있습니다.", en: "Paying the arrears in full makes the company eligible."}
+""",
+    "test-startup-loan": """id: test-startup-loan
+name: {ko: "시험 창업 융자", en: "Test start-up loan"}
+ministry: {ko: "중소벤처기업부", en: "Ministry of SMEs and Startups"}
+funds: {ko: "창업 초기 자금", en: "Early-stage funding"}
+sources:
+  - {document: notice_ko.md, title: "시험 공고", publisher: "중소벤처기업부", date: 2026-01-02}
+criteria:
+  - field: years_in_business
+    rule: below
+    value: 7
+    text: {ko: "업력 7년 미만", en: "Less than 7 years in business"}
+    cite: {document: notice_ko.md, page: null, clause: "2. 신청 자격", quote: "제조업을 영위하는 중소기업"}
+""",
+}
+
+
+def write_programs(root: Path) -> tuple[Path, Path]:
+    """The test cards (root/programs) and the notice they cite (root/notices); returns both folders."""
+    (root / "programs").mkdir(parents=True)
+    (root / "notices").mkdir(parents=True)
+    (root / "notices" / "notice_ko.md").write_text(NOTICE_MD, encoding="utf-8")
+    for card_id, text in CARDS.items():
+        (root / "programs" / f"{card_id}.yaml").write_text(text, encoding="utf-8")
+    return root / "programs", root / "notices"
+
+
 def write_pdf(path: Path, pages: list[list[str]], title: str | None = None) -> Path:
     """Write a real PDF with Korean text (reportlab's built-in CID font, no font file needed)."""
     from reportlab.pdfbase import pdfmetrics
@@ -90,7 +159,8 @@ def write_ksc_pdf(path: Path, lines: list[str]) -> Path:
 
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
-    return Settings(index_dir=tmp_path / "index")
+    programs, notices = write_programs(tmp_path / "cards")
+    return Settings(index_dir=tmp_path / "index", programs_dir=programs, corpus_dir=notices)
 
 
 def write_docs(folder: Path) -> Path:
@@ -119,7 +189,8 @@ def docs(tmp_path: Path) -> Path:
 def indexed(tmp_path_factory) -> tuple[Settings, AssistantService]:
     """Settings and a real service (bundled USE model, Chroma on disk) over the small corpus; tests only read it."""
     root = tmp_path_factory.mktemp("indexed")
-    settings = Settings(index_dir=root / "index")
+    programs, notices = write_programs(root / "cards")
+    settings = Settings(index_dir=root / "index", programs_dir=programs, corpus_dir=notices)
     service = AssistantService(settings)
     report = service.ingest([write_docs(root / "docs")])
     assert not report.failures, report.failures

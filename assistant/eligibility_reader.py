@@ -1,0 +1,57 @@
+"""Whether a turn asks if the user's own company qualifies, which programs it names, and the company's profile as the
+conversation has told it so far."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+
+from .profile import Profile
+from .profile_reader import ProfileReader
+
+# Wording that asks about qualifying ('받을 수 있나요', 'eligible', 'förderfähig') …
+_QUALIFY = re.compile(
+    r"받을\s*수\s*있|지원\s*받|신청할?\s*수\s*있|신청\s*가능|참여할?\s*수\s*있|해당\s*(?:되|하)|대상(?:인가|이\s*되|이\s*맞|에\s*해당)|"
+    r"자격(?:이|은|이\s*되|요건)|받을\s*만한|맞는\s*(?:지원|사업)|"
+    r"\beligib|\bqualif|\bcan\s+(?:we|i|my\s+company|our\s+company)\s+(?:apply|get|receive|join|take\s+part)|"
+    r"\bprograms?\s+(?:for|fit)\s+(?:us|me|my|our)|"
+    r"förderfähig|berechtigt|können\s+wir\s+.*(?:beantragen|bekommen|erhalten)",
+    re.I,
+)
+# … about the user's own company, not a general 'who can apply?'.
+_OWN_COMPANY = re.compile(r"우리|저희|제가|내가|당사|우리\s*회사|\b(?:we|our|my|i|us)\b|\b(?:wir|unser\w*|mein\w*|ich)\b", re.I)
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """What a turn says about eligibility: whether it asks, which programs (card ids), and the profile so far."""
+
+    asked: bool
+    profile: Profile = field(default_factory=Profile)
+    programs: tuple[str, ...] = ()
+
+
+class EligibilityReader:
+    """Reads eligibility questions and profile facts from a turn and the user's earlier turns."""
+
+    def __init__(self, profile_reader: ProfileReader, name_programs: Callable[[str], tuple[str, ...]]) -> None:
+        self._profiles = profile_reader
+        self._name_programs = name_programs
+
+    def read(self, text: str, history: Sequence[str] = ()) -> Eligibility:
+        """history: the user's earlier messages, oldest first."""
+        profile = Profile()
+        for earlier in history:
+            profile = profile.merged(self._profiles.read(earlier))
+        stated = self._profiles.read(text)
+        profile = profile.merged(stated)
+        programs = self._name_programs(text)
+        if _QUALIFY.search(text) and (_OWN_COMPANY.search(text) or stated.known()):
+            return Eligibility(True, profile, programs)
+        # An answer to the question the assistant asked ('직원은 45명이에요') continues the earlier eligibility turn.
+        if history and stated.known() and not programs:
+            earlier = self.read(history[-1], history[:-1])
+            if earlier.asked:
+                return Eligibility(True, profile, earlier.programs)
+        return Eligibility(False, profile, programs)

@@ -1,0 +1,142 @@
+"""Profile facts from a user's message: '경북, 제조업, 직원 45명', '창업 3년차', '50 employees in Busan'."""
+
+from __future__ import annotations
+
+import datetime
+import re
+from collections.abc import Callable
+
+from .numbers import numeric_values
+from .profile import Profile, terms
+from .tokens import Tokenizer
+
+# Nouns a Korean place name may carry: '포항시', '경기도', '광주광역시', '전북특별자치도'.
+_PLACE_SUFFIXES = ("특별자치도", "특별자치시", "특별시", "광역시", "시", "도", "군")
+_NUMBER = r"(\d{1,3}(?:,\d{3})+|\d+)"
+_EMPLOYEES = (
+    re.compile(rf"(?:직원|종업원|근로자|임직원|인원|사원)\D{{0,8}}?{_NUMBER}\s*(?:명|인)"),
+    re.compile(rf"{_NUMBER}\s*(?:명|인)\s*(?:규모|의\s*직원|직원|근무)"),
+    re.compile(rf"{_NUMBER}\s+(?:full-time\s+)?(?:employees|staff|workers|people)\b", re.I),
+    re.compile(rf"\b(?:employees|staff|headcount|workforce)\D{{0,12}}?{_NUMBER}\b", re.I),
+)
+# The amount that follows a word for sales: '매출 12억 원', 'annual revenue of 5 billion won'.
+_REVENUE = (
+    re.compile(r"(?:매출액?|연\s*매출)\D{0,8}?(\d[\d,.]*\s*(?:조|억|만|천)(?:\s*\d[\d,]*\s*(?:억|만|천))*)"),
+    re.compile(r"(?:revenue|sales|turnover)\D{0,20}?(\d[\d,.]*\s*(?:trillion|billion|million)?)\s*(?:won|krw)?", re.I),
+)
+_YEARS = (
+    re.compile(r"(?:창업|설립|개업)\s*(\d{1,2})\s*년\s*차"),
+    re.compile(r"업력\s*(?:이\s*)?(\d{1,2})\s*년"),
+    re.compile(r"(?:창업|설립|개업)(?:\s*(?:한|된|하고|후))?\s*(?:지\s*)?(\d{1,2})\s*년"),
+    re.compile(r"\b(\d{1,2})\s*years?\s+(?:in\s+business|old|since\s+(?:founding|we\s+started))", re.I),
+    re.compile(r"\b(?:founded|established|started)\s+(\d{1,2})\s+years?\s+ago", re.I),
+    re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+year\s+(?:in|of)\s+business", re.I),
+)
+_FOUNDED_IN = (
+    re.compile(r"((?:19|20)\d\d)\s*년\s*(?:에\s*)?(?:창업|설립|개업)"),
+    re.compile(r"\b(?:founded|established|started)\s+in\s+((?:19|20)\d\d)\b", re.I),
+)
+_TAX = re.compile(r"(체납|tax\s+arrears|unpaid\s+(?:national\s+|local\s+)?taxes|owe\s+(?:any\s+)?taxes)", re.I)
+_NEGATION = re.compile(r"없|않|아니|안\s|\b(?:no|not|never|without|don't|do\s+not|none)\b", re.I)
+_RECEIVED = re.compile(
+    r"(받은\s*적이?\s*있|받았|지원받|수혜|already\s+(?:received|got|had)|have\s+received|received\s+.*\bbefore\b)", re.I
+)
+_SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[다요])\s*[,.]\s*")
+
+
+class ProfileReader:
+    """Reads the profile facts a message states; a fact it does not find stays unknown."""
+
+    def __init__(
+        self,
+        tokenizer: Tokenizer,
+        name_programs: Callable[[str], tuple[str, ...]] = lambda text: (),
+        today: datetime.date | None = None,
+    ) -> None:
+        self._tokenizer = tokenizer
+        self._name_programs = name_programs
+        self._year = (today or datetime.date.today()).year
+
+    def read(self, text: str) -> Profile:
+        facts: dict[str, object] = {}
+        nouns = self._nouns(text)
+        for name in ("applicant", "region", "sector", "size_class", "certifications"):
+            codes = _codes_stated(text, nouns, name)
+            if codes:
+                facts[name] = codes if name == "certifications" else codes[0]
+        for key, value in (
+            ("employees", _first_number(_EMPLOYEES, text)),
+            ("revenue_krw", _revenue(text)),
+            ("years_in_business", self._years(text)),
+            ("tax_arrears", _tax_arrears(text)),
+            ("received_support", self._received(text)),
+        ):
+            if value is not None:
+                facts[key] = value
+        return Profile(**facts)
+
+    def _nouns(self, text: str) -> set[str]:
+        """Kiwi's proper and common nouns, each also without a place suffix ('포항시' → '포항')."""
+        nouns: set[str] = set()
+        for morpheme in self._tokenizer.morphemes(text):
+            if morpheme.tag in {"NNP", "NNG"}:
+                nouns.add(morpheme.form)
+                nouns.update(morpheme.form[: -len(s)] for s in _PLACE_SUFFIXES if morpheme.form.endswith(s))
+        return nouns
+
+    def _years(self, text: str) -> float | None:
+        years = _first_number(_YEARS, text)
+        if years is not None:
+            return float(years)
+        for pattern in _FOUNDED_IN:
+            if match := pattern.search(text):
+                return float(max(self._year - int(match.group(1)), 0))
+        return None
+
+    def _received(self, text: str) -> tuple[str, ...] | None:
+        """Programs the message says the company already received ('스마트공장 지원을 받은 적이 있어요')."""
+        found: list[str] = []
+        for sentence in _SENTENCE.split(text):
+            if _RECEIVED.search(sentence) and not _NEGATION.search(sentence):
+                found.extend(self._name_programs(sentence))
+        return tuple(dict.fromkeys(found)) or None
+
+
+def _codes_stated(text: str, nouns: set[str], name: str) -> tuple[str, ...]:
+    """The codes of one field the text states, in term-list order. A term inside a longer term that is also
+    found does not count ('소기업' in '중소기업')."""
+    squashed = "".join(text.split())
+    found = [
+        (code, term) for field_name, code, language, term in terms().terms
+        if field_name == name and (
+            term in nouns if language == "ko" and name == "region"
+            else "".join(term.split()) in squashed if language == "ko"
+            else re.search(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])", text, re.I) is not None
+        )
+    ]
+    return tuple(dict.fromkeys(
+        code for code, term in found if not any(term != other and term in other for _, other in found)
+    ))
+
+
+def _first_number(patterns: tuple[re.Pattern, ...], text: str) -> int | None:
+    for pattern in patterns:
+        if match := pattern.search(text):
+            return int(match.group(1).replace(",", ""))
+    return None
+
+
+def _revenue(text: str) -> int | None:
+    for pattern in _REVENUE:
+        if match := pattern.search(text):
+            values = numeric_values(match.group(1))
+            if values:
+                return int(max(values))
+    return None
+
+
+def _tax_arrears(text: str) -> bool | None:
+    for sentence in _SENTENCE.split(text):
+        if _TAX.search(sentence):
+            return not _NEGATION.search(sentence)
+    return None
