@@ -176,7 +176,8 @@ def test_a_turn_streams_status_then_answer_and_survives_errors() -> None:
         def __init__(self, events):
             self.events = events
 
-        def stream(self, question):
+        def stream(self, question, history=()):
+            self.history = list(history)
             for event in self.events:
                 if isinstance(event, Exception):
                     raise event
@@ -193,3 +194,25 @@ def test_a_turn_streams_status_then_answer_and_survives_errors() -> None:
     failed = list(respond(Fake([QuestionError("질문을 입력해 주세요.")]), "  ", None))
     assert len(failed[-1][0]) == 1 and "질문을 입력해 주세요." in failed[-1][0][0]["content"]
     assert list(respond(Fake([RuntimeError("boom")]), "질문", []))[-1][0][-1]["content"] == SORRY
+
+
+def test_a_turn_passes_the_users_earlier_messages_and_a_cleared_chat_starts_over() -> None:
+    from assistant.service import Answered
+    from assistant_ui.app import respond
+
+    answer = Answer("q", "답", "ko", False, [])
+
+    class Recording:
+        history = None
+
+        def stream(self, question, history=()):
+            self.history = list(history)
+            yield Answered(answer)
+
+    service = Recording()
+    shown = [{"role": "user", "content": "우리 회사가 시험 공장 지원을 받을 수 있나요?"}, {"role": "assistant", "content": "…"}]
+    turns = list(respond(service, "직원은 45명 *입니다*", shown, ["우리 회사가 시험 공장 지원을 받을 수 있나요?"]))
+    assert service.history == ["우리 회사가 시험 공장 지원을 받을 수 있나요?"]
+    assert turns[-1][3] == ["우리 회사가 시험 공장 지원을 받을 수 있나요?", "직원은 45명 *입니다*"]  # as typed
+    list(respond(service, "새 질문", [], ["old question"]))
+    assert service.history == []

@@ -38,7 +38,10 @@ _INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~$]|&(?=#?\w+;)")
 _LINE_START_SPECIALS = re.compile(r"^([ \t]*(?:\d+)?)([#+=.)-])", re.MULTILINE)  # headings, lists, rules
 
 Message = dict[str, Any]
-Update = tuple[list[Message], str, str]
+# (chat messages, sources Markdown, textbox value, the user's earlier messages as typed)
+Update = tuple[list[Message], str, str, list[str]]
+# Earlier messages kept per conversation: enough for the facts a user gives over a few turns.
+KEPT_TURNS = 10
 
 
 def escape(text: str) -> str:
@@ -98,28 +101,35 @@ def _reply(history: list[Message], text: str) -> list[Message]:
     return [*history, {"role": "assistant", "content": text}]
 
 
-def respond(service: AssistantService, question: str, history: list[Message] | None) -> Iterator[Update]:
-    """Stream one turn: yields (chat messages, sources Markdown, textbox value) as the service's events arrive."""
+def respond(
+    service: AssistantService, question: str, history: list[Message] | None, asked: list[str] | None = None
+) -> Iterator[Update]:
+    """Stream one turn: yields (chat messages, sources Markdown, textbox value, earlier messages) as the service's
+    events arrive. asked: the user's earlier messages as typed (the chat shows them escaped); a cleared chat
+    starts a new conversation."""
     history = list(history or [])
+    earlier = list(asked or [])[-KEPT_TURNS:] if history else []
+    kept = earlier
     if question and question.strip():
         history.append({"role": "user", "content": shown_question(question)})
-    yield _reply(history, SEARCHING), render_sources(None, SEARCHING), ""
+        kept = [*earlier, question]
+    yield _reply(history, SEARCHING), render_sources(None, SEARCHING), "", kept
     written = ""  # an answer being written (LLM), shown as it grows; the final answer replaces it
     try:
-        for event in service.stream(question or ""):
+        for event in service.stream(question or "", earlier):
             if isinstance(event, Retrieved):
                 status = found_status(len(event.hits))
-                yield _reply(history, status), render_sources(None, status), ""
+                yield _reply(history, status), render_sources(None, status), "", kept
             elif isinstance(event, Delta):
                 written += event.text
-                yield _reply(history, escape(written)), render_sources(None, WRITING), ""
+                yield _reply(history, escape(written)), render_sources(None, WRITING), "", kept
             elif isinstance(event, Answered):
-                yield _reply(history, escape(event.answer.text)), render_sources(event.answer), ""
+                yield _reply(history, escape(event.answer.text)), render_sources(event.answer), "", kept
     except QuestionError as exc:
-        yield _reply(history, f"죄송합니다. {escape(str(exc))}"), render_sources(None), ""
+        yield _reply(history, f"죄송합니다. {escape(str(exc))}"), render_sources(None), "", kept
     except Exception:  # the page must survive a failing backend; the details go to the log
         log.exception("answering failed")
-        yield _reply(history, SORRY), render_sources(None), ""
+        yield _reply(history, SORRY), render_sources(None), "", kept
 
 
 def build_app(service: AssistantService) -> gr.Blocks:
@@ -143,9 +153,11 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 sources = gr.Markdown(render_sources(None), elem_id="sources", latex_delimiters=[], container=True, padding=True)
         gr.Markdown(lambda: footer(service.document_count()), elem_id="footer")
 
-        def turn(question: str, history: list[Message]) -> Iterator[Update]:
-            yield from respond(service, question, history)
+        asked = gr.State([])
+
+        def turn(question: str, history: list[Message], earlier: list[str]) -> Iterator[Update]:
+            yield from respond(service, question, history, earlier)
 
         for trigger in (box.submit, send.click):
-            trigger(turn, inputs=[box, chat], outputs=[chat, sources, box], api_visibility="private")
+            trigger(turn, inputs=[box, chat, asked], outputs=[chat, sources, box, asked], api_visibility="private")
     return app
