@@ -24,12 +24,17 @@ _REVENUE = (
     re.compile(r"(?:매출액?|연\s*매출)\D{0,8}?(\d[\d,.]*\s*(?:조|억|만|천)(?:\s*\d[\d,]*\s*(?:억|만|천))*)"),
     re.compile(r"(?:revenue|sales|turnover)\D{0,20}?(\d[\d,.]*\s*(?:trillion|billion|million)?)\s*(?:won|krw)?", re.I),
 )
+# English numbers written as words: 'a two-year-old company', 'founded four years ago'.
+_NUMBER_WORDS = {w: n for n, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split()
+)}
+_WORD = "|".join(_NUMBER_WORDS)
 _YEARS = (
     re.compile(r"(?:창업|설립|개업)\s*(\d{1,2})\s*년\s*차"),
-    re.compile(r"업력\s*(?:이\s*)?(\d{1,2})\s*년"),
+    re.compile(r"업력\D{0,6}?(\d{1,2})\s*년"),
     re.compile(r"(?:창업|설립|개업)(?:\s*(?:한|된|하고|후))?\s*(?:지\s*)?(\d{1,2})\s*년"),
-    re.compile(r"\b(\d{1,2})\s*years?\s+(?:in\s+business|old|since\s+(?:founding|we\s+started))", re.I),
-    re.compile(r"\b(?:founded|established|started)\s+(\d{1,2})\s+years?\s+ago", re.I),
+    re.compile(rf"\b(\d{{1,2}}|{_WORD})[\s-]*years?[\s-]+(?:in\s+business|old|since\s+(?:founding|we\s+started))", re.I),
+    re.compile(rf"\b(?:founded|established|started)\s+(\d{{1,2}}|{_WORD})\s+years?\s+ago", re.I),
     re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)\s+year\s+(?:in|of)\s+business", re.I),
 )
 _FOUNDED_IN = (
@@ -41,6 +46,15 @@ _NEGATION = re.compile(r"없|않|아니|안\s|\b(?:no|not|never|without|don't|do
 _RECEIVED = re.compile(
     r"(받은\s*적이?\s*있|받았|지원받|수혜|already\s+(?:received|got|had)|have\s+received|received\s+.*\bbefore\b)", re.I
 )
+# A city, county or province as the one asking ('수원시도 … 신청할 수 있나요', '전주시인데', 'Can Incheon Metropolitan
+# City apply'), not as a company's location ('수원시에 있는 회사').
+_LOCAL_GOVERNMENT = (
+    re.compile(r"[가-힣]{2,}(?:특별자치시|특별자치도|특별시|광역시|시|군|도)(?:인데|입니다|이에요|예요|도\s|는\s|가\s|청)"),
+    re.compile(r"(?:^|\b[Cc]an\s+|\b[Dd]oes\s+)(?:the\s+)?[A-Z]\w+\s+(?:Metropolitan\s+City|City|Province|County)\b"),
+)
+_COMPANY = re.compile(r"회사|기업|업체|스타트업|공장|\b(?:company|firm|business|startup|factory|manufacturer)\b", re.I)
+# 'a small software company': a size word one word away from what it sizes.
+_SMALL = re.compile(r"\bsmall\s+(?:\w+\s+)?(?:company|business|firm|enterprise|manufacturer)\b", re.I)
 _SENTENCE = re.compile(r"(?<=[.!?。])\s+|\n+|(?<=[다요])\s*[,.]\s*")
 
 
@@ -64,6 +78,10 @@ class ProfileReader:
             codes = _codes_stated(text, nouns, name)
             if codes:
                 facts[name] = codes if name == "certifications" else codes[0]
+        if "size_class" not in facts and _SMALL.search(text):
+            facts["size_class"] = "small"
+        if "applicant" not in facts and any(p.search(text) for p in _LOCAL_GOVERNMENT) and not _COMPANY.search(text):
+            facts["applicant"] = "local_government"
         for key, value in (
             ("employees", _first_number(_EMPLOYEES, text)),
             ("revenue_krw", _revenue(text)),
@@ -103,8 +121,8 @@ class ProfileReader:
 
 
 def _codes_stated(text: str, nouns: set[str], name: str) -> tuple[str, ...]:
-    """The codes of one field the text states, in term-list order. A term inside a longer term that is also
-    found does not count ('소기업' in '중소기업')."""
+    """The codes of one field the text states, the longest term's first ('small and medium' before 'medium'). A term
+    inside a longer term that is also found does not count ('소기업' in '중소기업')."""
     squashed = "".join(text.split())
     found = [
         (code, term) for field_name, code, language, term in terms().terms
@@ -114,15 +132,15 @@ def _codes_stated(text: str, nouns: set[str], name: str) -> tuple[str, ...]:
             else re.search(rf"(?<![\w-]){re.escape(term)}s?(?![\w-])", text, re.I) is not None
         )
     ]
-    return tuple(dict.fromkeys(
-        code for code, term in found if not any(term != other and term in other for _, other in found)
-    ))
+    kept = [(code, term) for code, term in found if not any(term != other and term in other for _, other in found)]
+    return tuple(dict.fromkeys(code for code, term in sorted(kept, key=lambda pair: -len(pair[1]))))
 
 
 def _first_number(patterns: tuple[re.Pattern, ...], text: str) -> int | None:
     for pattern in patterns:
         if match := pattern.search(text):
-            return int(match.group(1).replace(",", ""))
+            number = match.group(1).replace(",", "").lower()
+            return _NUMBER_WORDS[number] if number in _NUMBER_WORDS else int(number)
     return None
 
 

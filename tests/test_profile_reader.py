@@ -28,6 +28,17 @@ READER = ProfileReader(Tokenizer(), lambda text: ("test-factory",) if "스마트
      {"region": "busan", "sector": "manufacturing", "employees": 50, "years_in_business": 7, "revenue_krw": 3_500_000_000}),
     ("Our SME in North Gyeongsang has no tax arrears", {"region": "gyeongbuk", "size_class": "sme", "tax_arrears": False}),
     ("We have been 3 years in business and we owe taxes", {"years_in_business": 3, "tax_arrears": True}),
+    ("업력이 딱 7년 된 소기업인데 신청할 수 있을까요?", {"years_in_business": 7, "size_class": "small"}),
+    ("We are a two-year-old small software company in Daejeon",
+     {"years_in_business": 2, "size_class": "small", "sector": "ict", "region": "daejeon"}),
+    ("A middle-market company founded four years ago", {"size_class": "middle", "years_in_business": 4}),
+    ("We are a small and medium-sized manufacturer", {"size_class": "sme", "sector": "manufacturing"}),
+    # A city or county asking for itself is a local government; a company located there is not.
+    ("경기도 수원시도 규제자유특구 지정을 신청할 수 있나요?", {"applicant": "local_government", "region": "gyeonggi"}),
+    ("Can Incheon Metropolitan City apply for a zone?", {"applicant": "local_government", "region": "incheon"}),
+    ("Our county government in Gyeongnam wants to apply", {"applicant": "local_government", "region": "gyeongnam"}),
+    ("수원시에 있는 회사입니다", {"region": "gyeonggi"}),
+    ("Our factory in Gyeonggi Province has 30 employees", {"region": "gyeonggi", "employees": 30}),
     ("How big is the DX innovation fund?", {}),
     ("AI 팩토리 지원 규모는 얼마인가요?", {}),
 ])
