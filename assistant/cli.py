@@ -40,7 +40,8 @@ def main() -> None:
 @click.argument("paths", nargs=-1, required=True, type=click.Path(path_type=Path))
 @index_option
 def ingest(paths: tuple[Path, ...], index_dir: Path | None) -> None:
-    """Index PDF, Markdown and text files (folders are searched). Exits 1 if any file failed."""
+    """Index PDF, HWP, HWPX, Markdown and text files (folders are searched; files of other types in them are listed
+    as skipped). Exits 1 if any file failed."""
     service = _service(index_dir)
     bar = None
     if sys.stderr.isatty():
@@ -56,8 +57,10 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None) -> None:
         bar.render_finish()
     click.echo(
         f"Indexed {len(report.indexed)} file(s): {report.pages} page(s), {report.chunks} chunk(s); "
-        f"{len(report.unchanged)} unchanged; {len(report.failures)} failed."
+        f"{len(report.unchanged)} unchanged; {len(report.skipped)} skipped; {len(report.failures)} failed."
     )
+    for skipped in report.skipped:
+        click.echo(f"SKIPPED {skipped.path}: {skipped.reason}", err=True)
     for failure in report.failures:
         click.echo(f"FAILED {failure.path}: {failure.reason}", err=True)
     if report.failures:

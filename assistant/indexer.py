@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .chunking import chunk_pages
 from .config import Settings
-from .ingest import IngestError, find_files, load_file
+from .ingest import IngestError, find_files, load_file, unread_files
 from .schema import FileFailure, IngestReport
 from .store import ChunkStore
 from .tokens import Tokenizer
@@ -34,10 +34,12 @@ def index_files(
     settings: Settings,
     progress: Progress | None = None,
 ) -> IngestReport:
-    """Index every supported file under the paths; a failing file is reported and the others go on."""
-    report = IngestReport()
+    """Index every supported file under the paths; a failing file is reported and the others go on, and files of
+    other types in the folders are reported as skipped."""
+    paths = list(paths)
+    report = IngestReport(skipped=unread_files(paths))
     known = store.fingerprints()
-    files = find_files(list(paths))
+    files = find_files(paths)
     first_of_name: dict[str, Path] = {}
     for done, (path, name) in enumerate(files, start=1):
         try:

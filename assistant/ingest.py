@@ -10,10 +10,10 @@ from dataclasses import replace
 from pathlib import Path
 
 from .config import IngestSettings
-from .schema import Page
+from .schema import FileFailure, Page
 from .text import clean
 
-SUPPORTED_SUFFIXES = (".pdf", ".md", ".markdown", ".txt")
+SUPPORTED_SUFFIXES = (".pdf", ".hwp", ".hwpx", ".md", ".markdown", ".txt")
 # Characters that appear when a PDF's font encoding was decoded wrongly: private use area, replacement char.
 _GARBAGE = re.compile(r"[\ue000-\uf8ff\ufffd\ud800-\udfff]")
 _TEXT_ENCODINGS = ("utf-8-sig", "cp949")
@@ -29,14 +29,28 @@ def find_files(paths: Iterable[Path]) -> list[tuple[Path, str]]:
     found: list[tuple[Path, str]] = []
     for path in paths:
         if path.is_dir():
-            found.extend(
-                (p, p.relative_to(path).as_posix()) for p in sorted(path.rglob("*"))
-                if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
+            found.extend((p, name) for p, name in _folder_files(path) if p.suffix.lower() in SUPPORTED_SUFFIXES)
         else:
             found.append((path, path.name))
     return found
+
+
+def unread_files(paths: Iterable[Path]) -> list[FileFailure]:
+    """The files inside the given folders whose type is not read, each with the reason, so a user sees what an
+    ingest left out (a file given directly is never listed here: reading it fails with the same reason)."""
+    return [
+        FileFailure(str(p), f"file type '{p.suffix.lower() or p.name}' is not read; supported: {', '.join(SUPPORTED_SUFFIXES)}")
+        for path in paths if path.is_dir()
+        for p, _ in _folder_files(path) if p.suffix.lower() not in SUPPORTED_SUFFIXES
+    ]
+
+
+def _folder_files(folder: Path) -> list[tuple[Path, str]]:
+    """Every file below the folder (sorted) with its path inside it; hidden files and folders ('.git') are left out."""
+    return [
+        (p, p.relative_to(folder).as_posix()) for p in sorted(folder.rglob("*"))
+        if p.is_file() and not any(part.startswith(".") for part in p.relative_to(folder).parts)
+    ]
 
 
 def load_file(path: Path, limits: IngestSettings, name: str | None = None) -> list[Page]:
@@ -53,9 +67,17 @@ def load_file(path: Path, limits: IngestSettings, name: str | None = None) -> li
     if size > limits.max_file_mb * 1024 * 1024:
         raise IngestError(f"the file is {size / 1048576:.1f} MB; the limit is {limits.max_file_mb:g} MB")
     data = path.read_bytes()
-    pages = _read_pdf(path, data, limits) if suffix == ".pdf" else _read_text(path, data)
+    if suffix == ".pdf":
+        pages = _read_pdf(path, data, limits)
+    elif suffix in (".hwp", ".hwpx"):
+        from .hwp import read_hwp  # hwp imports IngestError from here
+
+        pages = read_hwp(path, data)
+    else:
+        pages = _read_text(path, data)
     if not any(p.text.strip() for p in pages):
-        raise IngestError("no text could be extracted (a scanned PDF needs OCR first)")
+        hint = " (a scanned PDF needs OCR first)" if suffix == ".pdf" else ""
+        raise IngestError(f"no text could be extracted{hint}")
     return [replace(p, source=name) for p in pages] if name else pages
 
 

@@ -82,6 +82,8 @@ class IngestReport:
     pages: int = 0
     chunks: int = 0
     failures: list[FileFailure] = field(default_factory=list)
+    # Files in an ingested folder whose type is not read: listed so nothing is left out silently, not failures.
+    skipped: list[FileFailure] = field(default_factory=list)
 
     def to_dict(self) -> dict:
         return asdict(self)

@@ -13,14 +13,19 @@ def _ingest(index, *paths):
 
 def test_ingest_summarises_and_fails_on_a_bad_file(tmp_path, docs):
     (docs / "locked.pdf").write_bytes(b"not really a pdf")
+    (docs / "photo.jpg").write_bytes(b"\xff\xd8\xff")
     result = _ingest(tmp_path / "idx", docs)
     assert result.exit_code == 1
-    assert "Indexed 3 file(s): 4 page(s)" in result.output and "1 failed" in result.output
-    assert "locked.pdf: the file is named .pdf but is not a PDF" in result.output
+    assert "Indexed 3 file(s): 4 page(s)" in result.stdout and "1 skipped; 1 failed." in result.stdout
+    assert result.stderr.splitlines() == [
+        f"SKIPPED {docs / 'photo.jpg'}: file type '.jpg' is not read; supported: .pdf, .hwp, .hwpx, .md, .markdown, .txt",
+        f"FAILED {docs / 'locked.pdf'}: the file is named .pdf but is not a PDF",
+    ]
 
     (docs / "locked.pdf").unlink()
-    again = _ingest(tmp_path / "idx", docs)
-    assert again.exit_code == 0 and "Indexed 0 file(s)" in again.output and "3 unchanged" in again.output
+    again = _ingest(tmp_path / "idx", docs)  # a skipped file alone does not fail the run
+    assert again.exit_code == 0 and "Indexed 0 file(s)" in again.output and "3 unchanged; 1 skipped; 0 failed." in again.output
+    assert again.stderr.startswith("SKIPPED ") and "FAILED" not in again.stderr
 
 
 def test_ask_prints_answer_and_sources_or_json(tmp_path, docs):

@@ -2,6 +2,7 @@
 
 from assistant.embeddings import make_embeddings
 from assistant.indexer import index_files
+from assistant.schema import FileFailure
 from assistant.store import ChunkStore
 from assistant.tokens import Tokenizer
 
@@ -34,6 +35,19 @@ def test_a_failing_file_is_named_and_the_others_still_indexed(settings, docs):
     assert all(f.reason for f in report.failures)
     assert len(report.indexed) == 3
     assert seen[-1] == (5, 5)
+
+
+def test_files_of_other_types_are_reported_as_skipped_not_failed(settings, docs):
+    (docs / "minutes.docx").write_bytes(b"PK\x03\x04")
+    (docs / ".~lock.minutes.docx#").write_bytes(b"x")
+    seen = []
+    report = index_files([docs], _store(settings), Tokenizer(), settings, progress=lambda d, t, p: seen.append((d, t)))
+    assert len(report.indexed) == 3 and not report.failures and seen[-1] == (3, 3)
+    assert report.skipped == [FileFailure(
+        str(docs / "minutes.docx"), "file type '.docx' is not read; supported: .pdf, .hwp, .hwpx, .md, .markdown, .txt"
+    )]
+    direct = index_files([docs / "minutes.docx"], _store(settings), Tokenizer(), settings)
+    assert not direct.skipped and "unsupported file type '.docx'" in direct.failures[0].reason
 
 
 def test_changing_chunk_settings_reindexes(settings, docs):

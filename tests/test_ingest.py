@@ -1,8 +1,10 @@
+from pathlib import Path
+
 import pytest
 from pypdf import PdfWriter
 
 from assistant.config import IngestSettings
-from assistant.ingest import IngestError, find_files, load_file
+from assistant.ingest import IngestError, find_files, load_file, unread_files
 from conftest import KSC_FONT, write_cmap_pdf, write_ksc_pdf, write_pdf
 
 LIMITS = IngestSettings()
@@ -104,7 +106,7 @@ def test_truncated_pdf_is_refused(tmp_path):
         ("fake.pdf", "그냥 텍스트".encode(), "not a PDF"),
         ("real.txt", b"%PDF-1.4 ...", "rename it to .pdf"),
         ("bin.txt", b"\x00\x01\x02binary", "binary"),
-        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type"),
+        ("sheet.xlsx", b"PK\x03\x04", "unsupported file type '.xlsx'; supported: .pdf, .hwp, .hwpx"),
         ("blank.md", b"   \n\n", "no text"),
     ],
 )
@@ -130,10 +132,32 @@ def test_find_files_walks_folders_and_skips_hidden_and_unsupported(tmp_path):
     (tmp_path / "b.png").write_bytes(b"x")
     (tmp_path / ".git").mkdir()
     (tmp_path / ".git" / "c.txt").write_text("x")
+    (tmp_path / ".git" / "config").write_text("x")
     (tmp_path / "sub").mkdir()
     (tmp_path / "sub" / "d.pdf").write_bytes(b"x")
-    assert [name for _, name in find_files([tmp_path])] == ["a.md", "sub/d.pdf"]
+    (tmp_path / "sub" / "e.HWPX").write_bytes(b"x")
+    (tmp_path / "sub" / "f.hwp").write_bytes(b"x")
+    (tmp_path / "sub" / "Makefile").write_text("x")
+    assert [name for _, name in find_files([tmp_path])] == ["a.md", "sub/d.pdf", "sub/e.HWPX", "sub/f.hwp"]
     assert find_files([tmp_path / "sub" / "d.pdf"]) == [(tmp_path / "sub" / "d.pdf", "d.pdf")]
+
+
+def test_unread_files_names_each_other_type_in_a_folder_but_not_hidden_or_given_files(tmp_path):
+    (tmp_path / "a.md").write_text("x")
+    (tmp_path / "b.png").write_bytes(b"x")
+    (tmp_path / ".git").mkdir()
+    (tmp_path / ".git" / "config").write_text("x")
+    (tmp_path / ".DS_Store").write_bytes(b"x")
+    (tmp_path / "sub").mkdir()
+    (tmp_path / "sub" / "minutes.DOCX").write_bytes(b"x")
+    (tmp_path / "sub" / "Makefile").write_text("x")
+    supported = "supported: .pdf, .hwp, .hwpx, .md, .markdown, .txt"
+    assert [(Path(f.path).relative_to(tmp_path).as_posix(), f.reason) for f in unread_files([tmp_path])] == [
+        ("b.png", f"file type '.png' is not read; {supported}"),
+        ("sub/Makefile", f"file type 'Makefile' is not read; {supported}"),
+        ("sub/minutes.DOCX", f"file type '.docx' is not read; {supported}"),
+    ]
+    assert unread_files([tmp_path / "b.png", tmp_path / "a.md"]) == []
 
 
 def test_vertical_ksc_text_breaks_columns_on_horizontal_moves(tmp_path):
