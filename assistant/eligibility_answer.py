@@ -3,11 +3,14 @@ question that would settle it. Never a bare refusal: without a matching card it 
 
 from __future__ import annotations
 
+from typing import Literal
+
 from .eligibility import Assessment
 from .profile import FIELDS, Profile, label
 from .programs import Card, Cite
 from .schema import Answer, Citation
 
+Scope = Literal["named", "any", "related"]
 # Most programs shown when the question names none (the profile's best matches).
 MAX_PROGRAMS = 3
 _VERDICT = {
@@ -26,7 +29,8 @@ _TEXT = {
         "no_profile": "아직 회사 정보를 듣지 못해, 요건만 안내합니다.",
         "ask": "확인을 위해 여쭙니다: {question}",
         "change": "달라질 수 있는 경우: {fix}",
-        "none_named": "회사 정보에 비추어 가장 가까운 사업 {n}개입니다.",
+        "any": "안내할 수 있는 사업 가운데 회사 정보에 가장 맞는 {n}개입니다.",
+        "related": "질문하신 사업은 신청 자격을 정리해 둔 사업 목록에 없어, 관련 문서에 나오는 사업 {n}개를 확인했습니다.",
         "note": "※ 위 판단은 공고문에 적힌 요건만 비교한 것이며, 최종 선정은 운영기관의 심사로 정해집니다. {help}",
     },
     "en": {
@@ -34,7 +38,9 @@ _TEXT = {
         "no_profile": "I do not know anything about your company yet, so here are the requirements.",
         "ask": "To decide, please tell me: {question}",
         "change": "What would change this: {fix}",
-        "none_named": "The {n} programs that fit your company best:",
+        "any": "The {n} programs I can assess that fit your company best:",
+        "related": "The program you ask about is not among those whose requirements I have on file, so I checked the "
+        "{n} programs in the documents about it.",
         "note": "Note: this compares only the requirements the notices state; the operating agency makes the final "
         "selection. {help}",
     },
@@ -42,16 +48,17 @@ _TEXT = {
 
 
 def write_assessments(
-    question: str, language: str, profile: Profile, assessments: list[Assessment], named: bool, help_line: str
+    question: str, language: str, profile: Profile, assessments: list[Assessment], scope: Scope, help_line: str
 ) -> Answer:
-    """The answer text and its citations; `named` says whether the question named the programs assessed."""
+    """The answer text and its citations. scope: the programs the question named, any program (the best few are
+    shown), or those related to a program without a card."""
     lang = "ko" if language == "ko" else "en"
     words = _TEXT[lang]
-    shown = assessments if named else assessments[:MAX_PROGRAMS]
+    shown = assessments if scope == "named" else assessments[:MAX_PROGRAMS]
     citations: list[Citation] = []
     lines = [_profile_line(profile, lang)]
-    if not named:
-        lines.append(words["none_named"].format(n=len(shown)))
+    if scope != "named":
+        lines.append(words[scope].format(n=len(shown)))
     for assessment in shown:
         lines.append("")
         lines.extend(_program_lines(assessment, lang, citations))

@@ -12,24 +12,41 @@ from .profile_reader import ProfileReader
 
 # Wording that asks about qualifying ('받을 수 있나요', 'eligible', 'förderfähig') …
 _QUALIFY = re.compile(
-    r"받을\s*수\s*있|지원\s*받|신청할?\s*수\s*있|신청\s*가능|참여할?\s*수\s*있|해당\s*(?:되|하)|대상(?:인가|이\s*되|이\s*맞|에\s*해당)|"
-    r"자격(?:이|은|이\s*되|요건)|받을\s*만한|맞는\s*(?:지원|사업)|"
-    r"\beligib|\bqualif|\bcan\s+(?:we|i|my\s+company|our\s+company)\s+(?:apply|get|receive|join|take\s+part)|"
+    r"받을\s*수\s*있|지원\s*받|신청할?\s*수\s*있|신청\s*가능|참여할?\s*수\s*있|이용할\s*수\s*있|해당\s*(?:되|하)|"
+    r"대상(?:인가|이\s*되|이\s*맞|에\s*해당)|자격(?:이|은|이\s*되|요건)|받을\s*만한|맞는\s*(?:지원|사업)|가능(?:한가|할까|한지|하나)|"
+    r"\beligib|\bqualif|\bcan\s+(?:\w+\s+){0,4}?(?:apply|get|receive|join|take\s+part|participate|use|benefit)\b|"
+    r"\b(?:want|wants|plan|plans)\s+to\s+apply\b|\bis\s+(?:that|it|this)\s+possible\b|"
     r"\bprograms?\s+(?:for|fit)\s+(?:us|me|my|our)|"
     r"förderfähig|berechtigt|können\s+wir\s+.*(?:beantragen|bekommen|erhalten)",
+    re.I,
+)
+# … unless it asks for a fact ('몇 곳 대상인가요?', 'What two project types can I apply for?'); which programs fit is
+# still an eligibility question.
+_FACT = re.compile(
+    r"몇|얼마|언제|\bhow\s+(?:many|much|big|long)\b|\bwhen\b|\bwhat\s+(?!programs?\b|support\b|kind\s+of\s+support\b)\w+",
     re.I,
 )
 # … about the user's own company, not a general 'who can apply?'.
 _OWN_COMPANY = re.compile(r"우리|저희|제가|내가|당사|우리\s*회사|\b(?:we|our|my|i|us)\b|\b(?:wir|unser\w*|mein\w*|ich)\b", re.I)
 
 
+# 'Which programs can we apply for?': every program is in question, not only those about the question's topic.
+_ANY_PROGRAM = re.compile(
+    r"어떤\s*(?:지원|사업|프로그램)|(?:받을|신청할|참여할)\s*수\s*있는\s*(?:지원|사업|프로그램)|"
+    r"\b(?:which|what|any)\s+(?:programs?|support|schemes?)\b|\bwelche\s+(?:programme|förderung)",
+    re.I,
+)
+
+
 @dataclass(frozen=True)
 class Eligibility:
-    """What a turn says about eligibility: whether it asks, which programs (card ids), and the profile so far."""
+    """What a turn says about eligibility: whether it asks, which programs (card ids) or any program at all, and
+    the profile so far."""
 
     asked: bool
     profile: Profile = field(default_factory=Profile)
     programs: tuple[str, ...] = ()
+    any_program: bool = False
 
 
 class EligibilityReader:
@@ -47,11 +64,11 @@ class EligibilityReader:
         stated = self._profiles.read(text)
         profile = profile.merged(stated)
         programs = self._name_programs(text)
-        if _QUALIFY.search(text) and (_OWN_COMPANY.search(text) or stated.known()):
-            return Eligibility(True, profile, programs)
+        if _QUALIFY.search(text) and not _FACT.search(text) and (_OWN_COMPANY.search(text) or stated.known()):
+            return Eligibility(True, profile, programs, bool(_ANY_PROGRAM.search(text)))
         # An answer to the question the assistant asked ('직원은 45명이에요') continues the earlier eligibility turn.
         if history and stated.known() and not programs:
             earlier = self.read(history[-1], history[:-1])
             if earlier.asked:
-                return Eligibility(True, profile, earlier.programs)
+                return Eligibility(True, profile, earlier.programs, earlier.any_program)
         return Eligibility(False, profile, programs)

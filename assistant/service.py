@@ -8,7 +8,7 @@ from pathlib import Path
 
 from .answer import Delta, make_generator
 from .config import Settings
-from .eligibility import Assessment, assess, match
+from .eligibility import Assessment, match
 from .eligibility_answer import write_assessments
 from .eligibility_reader import EligibilityReader
 from .embeddings import CachedEmbeddings, make_embeddings
@@ -74,6 +74,11 @@ def collect(events: Iterable[Event]) -> tuple[list[Hit], Answer]:
     return hits, answer
 
 
+def _documents(card: Card) -> set[str]:
+    """The corpus documents a card cites or names as sources."""
+    return {c.cite.document for c in card.criteria} | {s.document for s in card.sources if s.document}
+
+
 class AssistantService:
     """Indexes documents and answers questions over them; builds its parts from one Settings."""
 
@@ -137,17 +142,21 @@ class AssistantService:
         return question, self._search(question, k)
 
     def assess(self, profile: Profile, programs: Sequence[str] = ()) -> list[Assessment]:
-        """The named programs' assessments in card order, or every program's, best first."""
-        if programs:
-            return [assess(card, profile) for card in self.cards if card.id in programs]
-        return match(self.cards, profile)
+        """The named programs' assessments (default: every program's), best first."""
+        return match([card for card in self.cards if not programs or card.id in programs], profile)
 
     def _assess(self, question: Question) -> Iterator[Event]:
         about = question.eligibility
         assessments = self.assess(about.profile, about.programs)
+        scope = "named" if about.programs else "any" if about.any_program else "related"
+        if scope == "related":
+            # A program without a card ('AI 팩토리'): those whose documents the question retrieves, or all when it
+            # retrieves none of theirs.
+            found = {hit.chunk.source for hit in self._search(question)}
+            assessments = [a for a in assessments if found & _documents(a.card)] or assessments
         yield Assessed(about.profile, assessments)
         yield Answered(write_assessments(
-            question.text, question.language, about.profile, assessments, bool(about.programs),
+            question.text, question.language, about.profile, assessments, scope,
             self.settings.answer.help(question.language),
         ))
 

@@ -37,6 +37,7 @@ def test_the_answer_to_the_question_asked_back_continues_the_assessment(service)
 def test_english_and_no_named_program(service):
     answer = service.ask("We are a manufacturer in Seoul, 3 years in business. Which programs can we apply for?")
     assert "Your company as you described it: location Seoul, sector manufacturing" in answer.text
+    assert "The 2 programs I can assess that fit your company best:" in answer.text
     # The start-up loan fits (3 < 7 years); the factory track is ruled out by its capital-region clause.
     assert answer.text.index("Test start-up loan — meets the requirements") < answer.text.index(
         "Test smart factory support — does not meet the requirements")
@@ -50,3 +51,12 @@ def test_general_questions_still_go_to_the_documents(service):
     assert not any(isinstance(e, Assessed) for e in _events(service, "시험 공장 지원은 누가 신청할 수 있나요?"))
     # A fact stated after a document question does not turn into an eligibility answer.
     assert isinstance(_events(service, "직원은 45명입니다", ["2030년까지 AI 팩토리를 몇 개 만드나요?"])[0], Retrieved)
+
+
+def test_a_program_without_a_card_is_said_so_and_related_programs_are_checked(service):
+    events = _events(service, "우리 회사가 AI 팩토리 지원을 받을 수 있나요?")
+    answer = events[-1].answer
+    assert "질문하신 사업은 신청 자격을 정리해 둔 사업 목록에 없어" in answer.text
+    # No card cites the AI-factory document, so every program is checked rather than none.
+    assert {a.card.id for a in next(e for e in events if isinstance(e, Assessed)).assessments} == {
+        "test-factory", "test-startup-loan"}
