@@ -125,6 +125,20 @@ def test_merged_cells_boxes_and_notes_are_read_as_a_notice_means_them(tmp_path):
     assert lines[7:] == ["지원 금액은 국비 기준이다.", "2025년 본예산 기준 금액임"]
 
 
+def test_a_press_release_starting_with_a_one_row_table_takes_its_title_from_the_first_line(tmp_path):
+    doc = _hwpx_document()
+    header = doc.add_table(1, 2)  # the '보도시점' strip at the top of a 보도자료
+    header.set_cell_text(0, 0, "보도시점")
+    header.set_cell_text(0, 1, "2026. 1. 5.(월) 조간")
+    doc.add_paragraph("정부, 스마트공장 지원 확대")
+    path = tmp_path / "press.hwpx"
+    doc.save_to_path(path)
+    [page] = load_file(path, LIMITS)
+    # A lone row has no header to rule off: it stays a row the reader quotes, and it is not the title.
+    assert page.text.splitlines() == ["| 보도시점 | 2026. 1. 5.(월) 조간 |", "정부, 스마트공장 지원 확대"]
+    assert page.title == "정부, 스마트공장 지원 확대"
+
+
 def test_a_pipe_inside_a_table_cell_does_not_split_the_row(tmp_path):
     doc = _hwpx_document()
     table = doc.add_table(2, 2)
@@ -162,6 +176,15 @@ def test_a_protected_hwp_is_refused_with_what_to_do(tmp_path, flag, reason):
     path = build_notice(tmp_path, "hwp")
     path.write_bytes(_patch_file_header(path.read_bytes(), flag))
     with pytest.raises(IngestError, match=reason):
+        load_file(path, LIMITS)
+
+
+def test_an_ole_file_that_is_not_hwp_is_named_as_such(tmp_path):
+    """An old .doc or .xls is an OLE compound file too; here the HWP stream is renamed so none is found."""
+    path = build_notice(tmp_path, "hwp")
+    name = "FileHeader".encode("utf-16-le")
+    path.write_bytes(path.read_bytes().replace(name, "WordHeader".encode("utf-16-le")))
+    with pytest.raises(IngestError, match="an OLE compound file .* but not an HWP document"):
         load_file(path, LIMITS)
 
 
