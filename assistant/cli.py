@@ -3,14 +3,24 @@
 from __future__ import annotations
 
 import json
+import re
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import click
+from pydantic import ValidationError
 
+from .card_draft import draft_card
 from .config import Settings
+from .eligibility import match as match_programs
+from .eligibility_eval import (
+    citation_problems, eligibility_metrics, is_eligibility_suite, load_eligibility_suites, run_eligibility,
+)
+from .ingest import IngestError
+from .profile import Profile
+from .programs import CardError, load_cards
 from .baselines import baseline_services
 from .evaluation import Case, SuiteError, load_suites, result_line, run_suite, write_results
 from .metrics import METRIC_NAMES, failure_reasons, groups, metrics
@@ -120,13 +130,20 @@ def evaluate(
     suites: tuple[Path, ...], index_dir: Path | None, out: Path, fail_under: tuple[str, ...], compare: bool,
     corpus: Path | None, report_dir: Path | None,
 ) -> None:
-    """Run answer-quality suites (JSONL) and print their metrics."""
+    """Run answer-quality suites (JSONL) and print their metrics; eligibility suites (lines with a 'verdict') are
+    run against the program cards and reported apart."""
     thresholds = _thresholds(fail_under)
+    eligibility_suites = [p for p in suites if is_eligibility_suite(p)]
+    suites = tuple(p for p in suites if p not in eligibility_suites)
+    service = _service(index_dir)
+    if eligibility_suites:
+        _evaluate_eligibility(service, eligibility_suites, out)
+    if not suites:
+        return
     try:
         cases = load_suites(suites)
     except SuiteError as exc:
         raise click.UsageError(str(exc)) from exc
-    service = _service(index_dir)
     systems = {"assistant": service}
     with tempfile.TemporaryDirectory() as scratch:
         if compare:
@@ -156,6 +173,99 @@ def evaluate(
         click.echo(f"BELOW THRESHOLD: {line}", err=True)
     if below:
         sys.exit(1)
+
+
+def _evaluate_eligibility(service: AssistantService, paths: list[Path], out: Path) -> None:
+    try:
+        cases = load_eligibility_suites(paths, service.cards)
+    except SuiteError as exc:
+        raise click.UsageError(str(exc)) from exc
+    lines = run_eligibility(cases, service)
+    problems = citation_problems(service.cards, service.settings.corpus_dir, service.settings.ingest)
+    target = out.with_name(f"{out.stem}.eligibility{out.suffix}")
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_text("".join(json.dumps(line, ensure_ascii=False) + "\n" for line in lines), encoding="utf-8")
+    click.echo(f"Eligibility ({', '.join(p.name for p in paths)}; results: {target})")
+    for name, value in eligibility_metrics(lines, service.cards, problems).items():
+        click.echo(f"{name:28} {'-' if value is None else value}")
+    for line in lines:
+        if not line["correct"] or not line.get("profile_right", True):
+            click.echo(f"WRONG {line['id']}: {line['program']} expected {line['expected']}, got {line['verdict']}"
+                       + (f"; profile read {line['profile_read']}" if "profile_read" in line else ""))
+    for problem in problems:
+        click.echo(f"BAD CITATION {problem}")
+
+
+@main.command()
+@click.option("--profile", "profile_path", required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="Company profile (JSON object; fields in the README, any subset).")
+@click.option("--program", "programs", multiple=True, help="Only this program id (repeatable); default: all, ranked.")
+@click.option("--language", type=click.Choice(["ko", "en"]), default="ko", show_default=True)
+@click.option("--json", "as_json", is_flag=True, help="Print a JSON list, one object per program.")
+def match(profile_path: Path, programs: tuple[str, ...], language: str, as_json: bool) -> None:
+    """Which support programs a company qualifies for, with one cited line per criterion."""
+    settings = Settings()
+    try:
+        cards = load_cards(settings.programs_dir)
+        profile = Profile.model_validate_json(profile_path.read_text(encoding="utf-8"))
+    except CardError as exc:
+        raise click.ClickException(str(exc)) from exc
+    except ValidationError as exc:
+        problems = "; ".join(f"{'.'.join(map(str, e['loc'])) or 'profile'}: {e['msg']}" for e in exc.errors())
+        raise click.ClickException(f"{profile_path}: {problems}") from exc
+    unknown = sorted(set(programs) - {card.id for card in cards})
+    if unknown:
+        raise click.BadParameter(f"no card for {', '.join(unknown)}", param_hint="--program")
+    chosen = [card for card in cards if not programs or card.id in programs]
+    assessments = match_programs(chosen, profile)
+    if as_json:
+        click.echo(json.dumps([a.to_dict(language) for a in assessments], ensure_ascii=False, indent=2))
+        return
+    for a in assessments:
+        click.echo(f"{a.card.id}: {a.verdict}")
+        for line in a.to_dict(language)["criteria"]:
+            page = f", p.{line['citation']['page']}" if line["citation"]["page"] is not None else ""
+            click.echo(f"  [{line['status']}] {line['criterion']} ({line['citation']['source']}{page})")
+        if question := a.next_question(language):
+            click.echo(f"  ? {question}")
+
+
+@main.group()
+def cards() -> None:
+    """Program cards (the YAML files eligibility answers come from)."""
+
+
+@cards.command(name="check")
+def check_cards() -> None:
+    """Validate every card and find each criterion's quote in its document. Exits 1 on any problem."""
+    settings = Settings()
+    try:
+        found = load_cards(settings.programs_dir)
+    except CardError as exc:
+        raise click.ClickException(str(exc)) from exc
+    problems = citation_problems(found, settings.corpus_dir, settings.ingest)
+    for problem in problems:
+        click.echo(f"BAD CITATION {problem}", err=True)
+    criteria = sum(len(card.criteria) for card in found)
+    click.echo(f"{len(found)} card(s), {criteria} criteria, {criteria - len(problems)} citation(s) found in their documents.")
+    if problems:
+        sys.exit(1)
+
+
+@cards.command(name="draft")
+@click.argument("notice", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--id", "card_id", default=None, help="The program id (default: the notice's file name).")
+def draft(notice: Path, card_id: str | None) -> None:
+    """Propose a card from a notice (PDF, HWP, HWPX, Markdown, text) for staff to review: its eligibility clauses as
+    criteria with their quotes; everything it cannot tell is TODO."""
+    import yaml
+
+    settings = Settings()
+    try:
+        card = draft_card(notice, card_id or re.sub(r"[^a-z0-9]+", "-", notice.stem.lower()).strip("-"), settings.ingest)
+    except IngestError as exc:
+        raise click.ClickException(f"{notice}: {exc}") from exc
+    click.echo(yaml.safe_dump(card, allow_unicode=True, sort_keys=False, width=120), nl=False)
 
 
 @main.command()

@@ -104,3 +104,66 @@ def test_eval_compare_writes_baselines_and_reports(tmp_path, docs):
     page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert "| tag=typo |" in markdown and "## Failed cases (assistant: 0)" in markdown
     assert page.count("<svg") == 13 and "<script>" not in page and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+
+
+def _cards_env(tmp_path):
+    from conftest import write_programs
+
+    programs, notices = write_programs(tmp_path / "cards")
+    return {"ASSISTANT_PROGRAMS_DIR": str(programs), "ASSISTANT_CORPUS_DIR": str(notices)}
+
+
+def test_match_prints_verdicts_or_the_json_the_readme_documents(tmp_path):
+    env = _cards_env(tmp_path)
+    profile = tmp_path / "profile.json"
+    profile.write_text('{"region": "gyeongbuk", "sector": "manufacturing", "employees": 45, "years_in_business": 3}')
+    runner = CliRunner()
+    result = runner.invoke(main, ["match", "--profile", str(profile), "--json"], env=env)
+    assert result.exit_code == 0, result.output
+    programs = json.loads(result.output)
+    assert [(p["program"], p["verdict"]) for p in programs] == [("test-startup-loan", "eligible"), ("test-factory", "need_info")]
+    assert set(programs[1]) >= {"program", "name", "verdict", "criteria", "next_question"}
+    assert set(programs[1]["criteria"][0]) >= {"criterion", "status", "citation"}
+    assert set(programs[1]["criteria"][0]["citation"]) >= {"source", "page", "snippet"}
+
+    text = runner.invoke(main, ["match", "--profile", str(profile), "--program", "test-factory", "--language", "en"], env=env)
+    assert text.output.startswith("test-factory: need_info\n  [met] A manufacturer (notice_ko.md)")
+    assert "? What size class is your company" in text.output
+
+    profile.write_text('{"region": "Gyeongbuk"}')
+    bad = runner.invoke(main, ["match", "--profile", str(profile)], env=env)
+    assert bad.exit_code == 1 and "region: Value error, 'Gyeongbuk' is not a region code" in bad.output
+
+
+def test_cards_check_finds_every_quote_or_names_what_is_wrong(tmp_path):
+    env = _cards_env(tmp_path)
+    runner = CliRunner()
+    good = runner.invoke(main, ["cards", "check"], env=env)
+    assert good.exit_code == 0 and "2 card(s), 5 criteria, 5 citation(s) found" in good.output
+    notice = tmp_path / "cards" / "notices" / "notice_ko.md"
+    notice.write_text(notice.read_text(encoding="utf-8").replace("비수도권에 소재한", "지방에 있는"), encoding="utf-8")
+    bad = runner.invoke(main, ["cards", "check"], env=env)
+    assert bad.exit_code == 1 and "BAD CITATION test-factory: criteria[2] cites notice_ko.md" in bad.output
+
+
+def test_eval_runs_an_eligibility_suite_and_reports_its_metrics(tmp_path, docs):
+    env = _cards_env(tmp_path)
+    suite = tmp_path / "eligibility.jsonl"
+    suite.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in [
+        {"id": "e1", "language": "ko", "profile": {"years_in_business": 7}, "program": "test-startup-loan", "verdict": "not_eligible"},
+        {"id": "e2", "language": "ko", "profile": {}, "program": "test-factory", "verdict": "eligible"},
+        {"id": "e3", "language": "ko", "question": "우리 회사는 경북 제조업체인데 시험 공장 지원을 받을 수 있나요?",
+         "profile": {"region": "gyeongbuk", "sector": "manufacturing"}, "program": "test-factory", "verdict": "need_info"},
+    ]), encoding="utf-8")
+    _ingest(tmp_path / "idx", docs)
+    out = tmp_path / "results" / "run.jsonl"
+    result = CliRunner().invoke(main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out)], env=env)
+    assert result.exit_code == 0, result.output
+    assert "verdict_accuracy             0.6667" in result.output and "profile_read_accuracy        1.0" in result.output
+    assert "criterion_citation_correct   1.0" in result.output
+    assert "WRONG e2: test-factory expected eligible, got need_info" in result.output
+    assert len((tmp_path / "results" / "run.eligibility.jsonl").read_text().splitlines()) == 3
+
+    suite.write_text('{"id": "e1", "profile": {}, "program": "no-such-program", "verdict": "eligible"}\n')
+    unknown = CliRunner().invoke(main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out)], env=env)
+    assert unknown.exit_code == 2 and "program 'no-such-program' has no card" in unknown.output
