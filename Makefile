@@ -45,10 +45,11 @@ test: setup-test browser
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 # Every shipped suite, the assistant beside its baselines: prints the comparison table, writes results/ and
-# results/report.{md,html}.
+# results/report.{md,html}; the eligibility suites (evals/eligibility/) are reported apart, then the cards checked.
 eval: setup
 	$(BIN)/assistant ingest corpus/
-	$(BIN)/assistant eval evals/*.jsonl --compare --out results/all.jsonl --report results
+	$(BIN)/assistant eval evals/*.jsonl evals/eligibility/*.jsonl --compare --out results/all.jsonl --report results
+	$(BIN)/assistant cards check
 
 # The held-out set: questions about the seed articles as published (../shared/seeds), frozen before the reader was
 # trained; the assistant beside its baselines, over an index of those articles only.

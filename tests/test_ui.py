@@ -116,6 +116,22 @@ def test_answer_shows_in_chat_with_its_sources(page) -> None:
 
 
 @pytest.mark.browser
+def test_an_eligibility_question_gets_a_verdict_per_criterion_with_sources_and_a_reply_counts(page) -> None:
+    """The issue's own example, on the shipped program cards: a verdict per criterion, each with its source."""
+    ask(page, "우리 회사(경북, 제조업, 직원 45명)가 스마트공장 지원을 받을 수 있나요?")
+    reply = last_reply(page)
+    assert "말씀하신 회사 정보: 소재지 경북, 업종 제조업, 상시 근로자 수 45" in reply, reply
+    assert "■ 지역특화형 스마트공장 구축지원 (2025년 공고) — 신청 요건 충족" in reply
+    assert "✔ 제조기업 (충족) [" in reply and "확인을 위해 여쭙니다: 기업 규모는" in reply
+    sources = page.locator("#sources")
+    assert "smart_factory_support_guide_ko.hwpx" in sources.inner_text()
+    assert sources.locator("blockquote").count() >= 3
+    # Answering the question asked back continues the same assessment.
+    ask(page, "소기업입니다")
+    assert "기업 규모 소기업" in last_reply(page) and "지역특화형 스마트공장" in last_reply(page)
+
+
+@pytest.mark.browser
 def test_off_topic_question_gets_the_not_found_reply_and_no_citation(page) -> None:
     ask(page, "오늘 서울 날씨는 어때요?")
     reply = last_reply(page)
