@@ -93,8 +93,9 @@ def _extract_lines(data: bytes) -> list[str]:
         ) from exc
 
 
-def _hwp5_reason(exc: Exception) -> str:
-    code = getattr(exc, "code", "")
+def _hwp5_reason(exc) -> str:
+    """What to tell the user for an hwpx.errors.Hwp5Error, by its documented code."""
+    code = exc.code
     if code == "hwp5-password":
         return "the HWP file is password-protected; remove the password in Hangul and upload it again"
     if code in ("hwp5-distribution", "hwp5-drm"):
