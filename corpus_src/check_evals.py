@@ -13,7 +13,7 @@ Ids must be unique across all files checked together. For every case it checks:
   * unanswerable cases: no expected sources, no must_include, tags 'unanswerable' plus exactly one of
     'in-scope' / 'out-of-scope', answer_source starting with 'none:' and saying why;
   * answerable cases:
-      - each expected source exists in corpus/ (as .md, .txt or .pdf);
+      - each expected source exists in corpus/ (as .md, .txt, .pdf, .hwp or .hwpx);
       - answer_source is 'STEM §SECTION: "SENTENCE"' (several sentences of one section joined by ' / '),
         optionally followed by ' (also: …)'; a quoted "sentence" is any verbatim span of the section: a
         sentence, a bullet item (without its '□'/'○'/'-' marker) or a whole Markdown table row
@@ -78,6 +78,13 @@ def load_corpus() -> dict[str, dict]:
             lines = [ln for page in pages for ln in page.splitlines() if not PDF_FOOTER.match(ln.strip())]
             source = (SRC / f"{path.stem}.md").read_text(encoding="utf-8")
             docs[path.stem] = {"path": path, "text": "\n".join(lines), "source_text": source, "pdf_lines": lines}
+        elif path.suffix in (".hwp", ".hwpx"):
+            from assistant.config import IngestSettings
+            from assistant.ingest import load_file
+
+            text = "\n".join(page.text for page in load_file(path, IngestSettings()))
+            source = (SRC / f"{path.stem}.md").read_text(encoding="utf-8")
+            docs[path.stem] = {"path": path, "text": text, "source_text": source, "pdf_lines": None}
     return docs
 
 
