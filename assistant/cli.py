@@ -94,6 +94,8 @@ def ask(question: str, index_dir: Path | None, as_json: bool) -> None:
         click.echo(json.dumps(result_line(case, answer, (time.perf_counter() - start) * 1000), ensure_ascii=False))
         return
     click.echo(answer.text)
+    if answer.note:
+        click.echo(f"\n{answer.note}")
     for c in answer.citations:
         page = f", p.{c.page}" if c.page is not None else ""
         click.echo(f"\n[{c.number}] {c.source}{page}\n    \"{c.snippet}\"")

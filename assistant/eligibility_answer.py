@@ -65,10 +65,9 @@ def write_assessments(
     asked = next((a.next_question(lang) for a in shown if a.verdict == "need_info"), None)
     if asked:
         lines += ["", words["ask"].format(question=asked)]
-    lines += ["", words["note"].format(help=help_line)]
     return Answer(
         question=question, text="\n".join(lines), language=language, abstained=False, citations=citations,
-        evidence=1.0, generator="eligibility",
+        evidence=1.0, generator="eligibility", note=words["note"].format(help=help_line),
     )
 
 

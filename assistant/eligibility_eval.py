@@ -16,11 +16,13 @@ from pydantic import ValidationError
 
 from .config import IngestSettings
 from .eligibility import assess
+from .grounding import unsupported_claims
 from .evaluation import SuiteError
 from .ingest import IngestError, load_file
 from .profile import Profile
 from .programs import Card
 from .service import Assessed, AssistantService
+from .text import detect_language
 
 VERDICTS = {"eligible", "not_eligible", "need_info"}
 
@@ -105,7 +107,8 @@ def run_eligibility(cases: list[EligibilityCase], service: AssistantService) -> 
 
 
 def citation_problems(cards: list[Card], corpus_dir: Path, limits: IngestSettings) -> list[str]:
-    """Every criterion whose quote is not in its cited document (on its page, when one is given)."""
+    """Every criterion whose quote is not in its cited document (on its page, when one is given), or whose text
+    states a number or name its quote does not (the text is what users read as backed by the quote)."""
     problems, texts = [], {}
     for card in cards:
         for n, criterion in enumerate(card.criteria):
@@ -124,6 +127,9 @@ def citation_problems(cards: list[Card], corpus_dir: Path, limits: IngestSetting
             if _squash(cite.quote) not in _squash(text):
                 page = f" page {cite.page}" if cite.page is not None else ""
                 problems.append(f"{where}{page}: the quote is not there: \"{cite.quote[:60]}\"")
+            claims = unsupported_claims(criterion.text.in_language(detect_language(cite.quote)), [cite.quote])
+            if claims:
+                problems.append(f"{where}: its text states {', '.join(claims)}, which the quote does not")
     return problems
 
 

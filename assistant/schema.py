@@ -62,7 +62,8 @@ class Answer:
     abstained: bool
     citations: list[Citation] = field(default_factory=list)
     evidence: float = 0.0
-    generator: str = "extractive"  # who wrote the text: 'extractive', 'llm', or 'llm-fallback' (the check failed)
+    generator: str = "extractive"  # who wrote the text: 'extractive', 'llm', 'llm-fallback' (the check failed), 'eligibility'
+    note: str = ""  # guidance shown under the answer that is not drawn from the documents (where to ask, who decides)
 
 
 @dataclass(frozen=True)

@@ -36,6 +36,8 @@ NOTICE_MD = """# 2026년 시험 스마트공장 지원사업 공고
 
 □ 제조업을 영위하는 중소기업으로서 비수도권에 소재한 기업
 
+○ 창업 융자는 업력 7년 미만 기업을 지원합니다.
+
 ## 3. 신청 제외 대상
 
 ○ 국세 또는 지방세를 체납 중인 기업
@@ -83,7 +85,7 @@ criteria:
     rule: below
     value: 7
     text: {ko: "업력 7년 미만", en: "Less than 7 years in business"}
-    cite: {document: notice_ko.md, page: null, clause: "2. 신청 자격", quote: "제조업을 영위하는 중소기업"}
+    cite: {document: notice_ko.md, page: null, clause: "2. 신청 자격", quote: "업력 7년 미만 기업"}
 """,
 }
 

@@ -62,7 +62,19 @@ def test_a_missing_quote_is_a_citation_problem(tmp_path):
     programs, notices = write_programs(tmp_path)
     (notices / "notice_ko.md").write_text("# 공고\n\n제조업을 영위하는 중소기업\n", encoding="utf-8")
     problems = citation_problems(load_cards(programs), notices, IngestSettings())
-    assert len(problems) == 2 and all("test-factory" in p and "the quote is not there" in p for p in problems)
+    assert [p.split(":")[:2] for p in problems] == [
+        ["test-factory", " criteria[2] cites notice_ko.md"], ["test-factory", " criteria[3] cites notice_ko.md"],
+        ["test-startup-loan", " criteria[0] cites notice_ko.md"],
+    ]
+    assert all(p.endswith("\"") and "the quote is not there" in p for p in problems)
+
+
+def test_a_criterion_text_stating_what_its_quote_does_not_is_a_citation_problem(tmp_path):
+    programs, notices = write_programs(tmp_path)
+    card = programs / "test-startup-loan.yaml"
+    card.write_text(card.read_text(encoding="utf-8").replace("업력 7년 미만\"", "업력 5년 미만\""), encoding="utf-8")
+    assert citation_problems(load_cards(programs), notices, IngestSettings()) == [
+        "test-startup-loan: criteria[0] cites notice_ko.md: its text states 5, which the quote does not"]
 
 
 def test_programs_are_named_by_their_longest_alias(tmp_path):

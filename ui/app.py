@@ -68,6 +68,11 @@ def shown_question(question: str) -> str:
     return escape(text)
 
 
+def shown_answer(answer: Answer) -> str:
+    """The answer as shown in the chat: its text, and its note (guidance not drawn from the documents) below."""
+    return escape(answer.text) + (f"\n\n{escape(answer.note)}" if answer.note else "")
+
+
 def render_citation(citation: Citation) -> str:
     """One source as Markdown: '[n] file — title, p.N · heading' and the quoted passage as a blockquote."""
     line = f"**\\[{citation.number}\\] {escape(citation.source)}**"
@@ -124,7 +129,7 @@ def respond(
                 written += event.text
                 yield _reply(history, escape(written)), render_sources(None, WRITING), "", kept
             elif isinstance(event, Answered):
-                yield _reply(history, escape(event.answer.text)), render_sources(event.answer), "", kept
+                yield _reply(history, shown_answer(event.answer)), render_sources(event.answer), "", kept
     except QuestionError as exc:
         yield _reply(history, f"죄송합니다. {escape(str(exc))}"), render_sources(None), "", kept
     except Exception:  # the page must survive a failing backend; the details go to the log
