@@ -80,13 +80,16 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None) -> None:
 @main.command()
 @click.argument("question")
 @index_option
+@click.option("--history", "history_path", type=click.Path(exists=True, dir_okay=False, path_type=Path), default=None,
+              help='Earlier turns as JSON: [{"role": "user"|"assistant", "content": "..."}], oldest first.')
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the eval result shape).")
-def ask(question: str, index_dir: Path | None, as_json: bool) -> None:
-    """Answer one question with cited sources."""
+def ask(question: str, index_dir: Path | None, history_path: Path | None, as_json: bool) -> None:
+    """Answer one question (a follow-up, given --history) with cited sources."""
+    history = _history(history_path) if history_path else []
     service = _service(index_dir)
     start = time.perf_counter()
     try:
-        answer = service.ask(question)
+        answer = service.ask(question, [turn["content"] for turn in history if turn["role"] == "user"])
     except QuestionError as exc:
         raise click.UsageError(str(exc)) from exc
     if as_json:
@@ -99,6 +102,19 @@ def ask(question: str, index_dir: Path | None, as_json: bool) -> None:
     for c in answer.citations:
         page = f", p.{c.page}" if c.page is not None else ""
         click.echo(f"\n[{c.number}] {c.source}{page}\n    \"{c.snippet}\"")
+
+
+def _history(path: Path) -> list[dict]:
+    try:
+        turns = json.loads(path.read_text(encoding="utf-8"))
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise click.BadParameter(f"{path}: not valid JSON ({exc})", param_hint="--history") from exc
+    if not isinstance(turns, list) or any(
+        not isinstance(t, dict) or t.get("role") not in {"user", "assistant"} or not isinstance(t.get("content"), str)
+        for t in turns
+    ):
+        raise click.BadParameter(f'{path}: use [{{"role": "user"|"assistant", "content": "..."}}, ...]', param_hint="--history")
+    return turns
 
 
 def _thresholds(values: tuple[str, ...]) -> dict[str, float]:

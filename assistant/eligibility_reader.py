@@ -47,6 +47,7 @@ class Eligibility:
     profile: Profile = field(default_factory=Profile)
     programs: tuple[str, ...] = ()
     any_program: bool = False
+    continues: str = ""  # the earlier eligibility question this turn answers ('직원은 45명이에요'), standalone
 
 
 class EligibilityReader:
@@ -70,5 +71,6 @@ class EligibilityReader:
         if history and stated.known() and not programs:
             earlier = self.read(history[-1], history[:-1])
             if earlier.asked:
-                return Eligibility(True, profile, earlier.programs, earlier.any_program)
+                asked = f"{earlier.continues} {history[-1]}".strip()
+                return Eligibility(True, profile, earlier.programs, earlier.any_program, asked)
         return Eligibility(False, profile, programs)

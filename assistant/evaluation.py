@@ -8,11 +8,16 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .pii import mask
+from .routing import OUTCOMES
 from .schema import Answer
 from .service import collect
 
 REQUIRED_FIELDS = {"id": str, "question": str, "answerable": bool}
-OPTIONAL_FIELDS = {"language": str, "expected_sources": list, "must_include": list, "tags": list, "answer_source": str}
+OPTIONAL_FIELDS = {
+    "language": str, "expected_sources": list, "must_include": list, "tags": list, "answer_source": str,
+    "history": list, "outcome": str, "rewrite_must_include": list, "rewrite_must_not_include": list,
+}
 
 
 class SuiteError(ValueError):
@@ -31,6 +36,14 @@ class Case:
     must_include: list[str] = field(default_factory=list)
     tags: list[str] = field(default_factory=list)
     suite: str = ""
+    history: list[dict] = field(default_factory=list)  # earlier turns: [{"role": "user"|"assistant", "content"}]
+    outcome: str = ""  # the outcome the turn must get (routing cases)
+    rewrite_must_include: list[str] = field(default_factory=list)  # words the standalone rewrite must contain
+    rewrite_must_not_include: list[str] = field(default_factory=list)  # an old topic a new one must not carry
+
+    def user_history(self) -> list[str]:
+        """The user's earlier messages, oldest first (what the service takes)."""
+        return [turn["content"] for turn in self.history if turn.get("role") == "user"]
 
 
 def load_suite(path: Path) -> list[Case]:
@@ -56,6 +69,11 @@ def load_suite(path: Path) -> list[Case]:
             raise SuiteError(f"{where}: duplicate id '{data['id']}'")
         if not data["question"].strip():
             raise SuiteError(f"{where}: empty question")
+        if data.get("outcome", "answered") not in OUTCOMES:
+            raise SuiteError(f"{where}: outcome '{data['outcome']}' is not one of {', '.join(OUTCOMES)}")
+        if any(not isinstance(t, dict) or t.get("role") not in {"user", "assistant"} or not isinstance(t.get("content"), str)
+               for t in data.get("history", [])):
+            raise SuiteError(f"{where}: history must be a list of {{\"role\": \"user\"|\"assistant\", \"content\": str}}")
         seen.add(data["id"])
         fields = {k: data[k] for k in {**REQUIRED_FIELDS, **OPTIONAL_FIELDS} if k in data and k != "answer_source"}
         cases.append(Case(**fields, suite=path.stem))
@@ -81,16 +99,18 @@ def result_line(case: Case, answer: Answer, latency_ms: float) -> dict:
     """The result record other tools read (field names are a contract)."""
     return {
         "id": case.id,
-        "question": case.question,
+        "question": mask(case.question)[0],  # result files never hold personal data typed into a question
         "answer": answer.text,
         "abstained": answer.abstained,
         "citations": [c.to_dict() for c in answer.citations],
         "latency_ms": round(latency_ms, 1),
         "evidence": round(answer.evidence, 4),
+        "outcome": answer.outcome,
+        "rewritten_question": answer.question,
     }
 
 
-def run_suite(cases: Iterable[Case], stream: Callable[[str], Iterable]) -> list[tuple[Case, dict]]:
+def run_suite(cases: Iterable[Case], stream: Callable[..., Iterable]) -> list[tuple[Case, dict]]:
     """Answer every case through a service's event stream; each pair is the case and its result line.
 
     The line adds 'retrieved': the source files of the retrieved passages, best first, each once.
@@ -98,7 +118,7 @@ def run_suite(cases: Iterable[Case], stream: Callable[[str], Iterable]) -> list[
     results = []
     for case in cases:
         start = time.perf_counter()
-        hits, answer = collect(stream(case.question))
+        hits, answer = collect(stream(case.question, case.user_history()))
         line = result_line(case, answer, (time.perf_counter() - start) * 1000)
         line["retrieved"] = list(dict.fromkeys(hit.chunk.source for hit in hits))
         results.append((case, line))

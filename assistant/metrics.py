@@ -15,8 +15,8 @@ from .grounding import squash, unsupported_claims
 Results = list[tuple[Case, dict]]
 METRIC_NAMES = (
     "cases", "hit_at_1", "hit_at_3", "mrr", "ndcg_at_10", "top1_source", "citation_precision", "fact_recall",
-    "facts_present", "faithfulness", "abstained_unanswerable", "false_abstention", "latency_p50_ms",
-    "latency_p95_ms",
+    "facts_present", "faithfulness", "abstained_unanswerable", "false_abstention", "routing_accuracy",
+    "rewrite_accuracy", "latency_p50_ms", "latency_p95_ms",
 )
 HIGHER_IS_WORSE = {"false_abstention", "latency_p50_ms", "latency_p95_ms"}
 
@@ -25,6 +25,13 @@ def fact_present(fact: str, text: str) -> bool:
     """Whether one must_include entry ('a|b' = either) appears in the text, ignoring case and spacing."""
     squashed = squash(text)
     return any(squash(option) in squashed for option in fact.split("|") if option.strip())
+
+
+def rewrite_right(case: Case, rewritten: str) -> bool:
+    """Whether a follow-up's standalone form holds the words it must and none of an abandoned topic's."""
+    return all(fact_present(word, rewritten) for word in case.rewrite_must_include) and not any(
+        fact_present(word, rewritten) for word in case.rewrite_must_not_include
+    )
 
 
 def _stem(source: str) -> str:
@@ -91,6 +98,9 @@ def metrics(results: Results) -> dict[str, float | int | None]:
         ),
         "abstained_unanswerable": _mean([float(r["abstained"]) for c, r in results if not c.answerable]),
         "false_abstention": _mean([float(r["abstained"]) for _, r in answerable]),
+        "routing_accuracy": _mean([float(r.get("outcome") == c.outcome) for c, r in results if c.outcome]),
+        "rewrite_accuracy": _mean([float(rewrite_right(c, r.get("rewritten_question", ""))) for c, r in results
+                                   if c.rewrite_must_include]),
         "latency_p50_ms": _percentile(latencies, 0.5),
         "latency_p95_ms": _percentile(latencies, 0.95),
     }
@@ -113,6 +123,15 @@ def groups(results: Results) -> dict[str, Results]:
 
 def failure_reasons(case: Case, result: dict) -> list[str]:
     """Why one case failed, in words for the report (empty when it passed)."""
+    routing = []
+    if case.outcome and result.get("outcome") != case.outcome:
+        routing.append(f"outcome {result.get('outcome')}, expected {case.outcome}")
+    if case.rewrite_must_include and not rewrite_right(case, result.get("rewritten_question", "")):
+        routing.append(f"rewritten as: {result.get('rewritten_question', '')}")
+    return routing + _answer_reasons(case, result)
+
+
+def _answer_reasons(case: Case, result: dict) -> list[str]:
     if not case.answerable:
         return [] if result["abstained"] else ["answered a question the documents do not answer"]
     if result["abstained"]:

@@ -1,4 +1,5 @@
-"""The user's turn, parsed once: cleaned text, language, the parts it asks, and its expanded search terms.
+"""The user's turn, parsed once: cleaned and masked text, its standalone form, language, the parts it asks, its
+expanded search terms, an outcome decided before any search, and what it says about eligibility.
 
 Every later stage reads this object instead of detecting the language or splitting the question again.
 """
@@ -9,8 +10,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from .eligibility_reader import Eligibility, EligibilityReader
+from .followup import FollowUpRewriter
 from .glossary import Query, QueryExpander
+from .pii import mask
+from .routing import early_outcome, is_vague
 from .text import clean, detect_language, split_question
+from .tokens import Tokenizer
 
 
 class QuestionError(ValueError):
@@ -21,36 +26,71 @@ class QuestionError(ValueError):
 class Question:
     """A question as the pipeline sees it."""
 
-    text: str
+    text: str  # standalone: a follow-up rewritten from the conversation, personal data masked
     language: str  # 'ko', 'en' or 'de'
     query: Query  # search terms, with glossary translations and spelling corrections
     parts: tuple[Question, ...] = ()  # a question that asks two things ('A와 B는 각각 몇 개?'): each as its own
     # Whether it asks if the user's company qualifies, for which programs, and the company as told so far.
     eligibility: Eligibility = field(default_factory=lambda: Eligibility(False))
+    typed: str = ""  # the turn as the user typed it (personal data masked)
+    outcome: str | None = None  # decided before any search: guardrail, harmful, small_talk, out_of_scope, clarification
+    personal_data: tuple[str, ...] = ()  # kinds of personal data masked out of the turn
 
     def each_part(self) -> tuple[Question, ...]:
         """The things asked: the parts, or the question itself."""
         return self.parts or (self,)
 
 
-def parse_question(
-    text: str,
-    expander: QueryExpander,
-    max_chars: int,
-    eligibility: EligibilityReader | None = None,
-    history: Sequence[str] = (),
-) -> Question:
-    """Clean and check a question, then parse it; raise QuestionError (in both languages) when it cannot be asked.
-    history: the user's earlier messages in this conversation, oldest first."""
-    text = " ".join(clean(text or "").split())
-    if not text:
-        raise QuestionError("질문을 입력해 주세요. / Please type a question.")
-    if len(text) > max_chars:
-        raise QuestionError(
-            f"질문이 너무 깁니다({len(text)}자, 최대 {max_chars}자). / The question is too long ({len(text)} characters; at most {max_chars})."
+class QuestionParser:
+    """Parses a user's turn once: checks it, masks personal data, routes what needs no search, makes a follow-up
+    standalone, and reads eligibility questions and profile facts. Without a rewriter and an eligibility reader
+    (baselines, tuning scripts) every turn is a standalone question for the documents."""
+
+    def __init__(
+        self,
+        expander: QueryExpander,
+        max_chars: int,
+        eligibility: EligibilityReader | None = None,
+        rewriter: FollowUpRewriter | None = None,
+        tokenizer: Tokenizer | None = None,
+    ) -> None:
+        self._expander = expander
+        self._max_chars = max_chars
+        self._eligibility = eligibility
+        self._rewriter = rewriter
+        self._tokenizer = tokenizer
+
+    def parse(self, text: str, history: Sequence[str] = ()) -> Question:
+        """history: the user's earlier messages in this conversation, oldest first. Raises QuestionError (in both
+        languages) for a turn that cannot be asked."""
+        text = " ".join(clean(text or "").split())
+        if not text:
+            raise QuestionError("질문을 입력해 주세요. / Please type a question.")
+        if len(text) > self._max_chars:
+            raise QuestionError(
+                f"질문이 너무 깁니다({len(text)}자, 최대 {self._max_chars}자). / The question is too long "
+                f"({len(text)} characters; at most {self._max_chars})."
+            )
+        text, personal = mask(text)
+        history = [mask(" ".join(clean(h).split()))[0] for h in history if h and h.strip()]
+        language = detect_language(text)
+        outcome = early_outcome(text) if self._rewriter else None
+        about = Eligibility(False)
+        standalone = text
+        if outcome is None and self._eligibility:
+            about = self._eligibility.read(text, history)
+            standalone = f"{about.continues} {text}" if about.continues else text
+        if outcome is None and not about.asked and self._rewriter:
+            standalone = self._rewriter.rewrite(text, history)
+            if standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
+                outcome = "clarification"
+        parts = split_question(standalone)
+        own = tuple(Question(p, language, self._expander.expand(p)) for p in parts) if len(parts) > 1 else ()
+        return Question(
+            standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal
         )
-    language = detect_language(text)
-    parts = split_question(text)
-    own = tuple(Question(p, language, expander.expand(p)) for p in parts) if len(parts) > 1 else ()
-    about = eligibility.read(text, history) if eligibility else Eligibility(False)
-    return Question(text, language, expander.expand(text), own, about)
+
+
+def parse_question(text: str, expander: QueryExpander, max_chars: int) -> Question:
+    """A single turn parsed as a standalone question for the documents (no routing, no conversation)."""
+    return QuestionParser(expander, max_chars).parse(text)

@@ -64,6 +64,7 @@ class Answer:
     evidence: float = 0.0
     generator: str = "extractive"  # who wrote the text: 'extractive', 'llm', 'llm-fallback' (the check failed), 'eligibility'
     note: str = ""  # guidance shown under the answer that is not drawn from the documents (where to ask, who decides)
+    outcome: str = "answered"  # what became of the turn (assistant.routing.OUTCOMES)
 
 
 @dataclass(frozen=True)

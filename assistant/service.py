@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answer import Delta, make_generator
@@ -11,15 +11,17 @@ from .config import Settings
 from .eligibility import Assessment, match
 from .eligibility_answer import write_assessments
 from .eligibility_reader import EligibilityReader
+from .followup import FollowUpRewriter
 from .embeddings import CachedEmbeddings, make_embeddings
 from .glossary import QueryExpander, load_glossary
 from .indexer import Progress, index_files
 from .profile import Profile
 from .profile_reader import ProfileReader
 from .programs import Card, find_programs, load_cards
-from .question import Question, parse_question
+from .question import Question, QuestionParser
 from .reading import Reader, Reading
 from .retrieval import HybridRetriever, Retriever
+from .routing import reply
 from .schema import Answer, Hit, IngestReport
 from .store import ChunkStore
 from .tokens import Tokenizer
@@ -98,9 +100,13 @@ class AssistantService:
         self._reader = Reader(settings.reading, sentence_embeddings, self._tokenizer, self._retriever.idf)
         self._generator = make_generator(settings)
         self.cards: list[Card] = load_cards(settings.programs_dir) if settings.programs_dir.is_dir() else []
-        self._eligibility = EligibilityReader(
+        eligibility = EligibilityReader(
             ProfileReader(self._tokenizer, self.name_programs), self.name_programs
         ) if self.cards else None
+        self._parser = QuestionParser(
+            self._expander, settings.answer.max_question_chars, eligibility,
+            FollowUpRewriter(self._tokenizer, self.name_programs), self._tokenizer,
+        )
 
     def name_programs(self, text: str) -> tuple[str, ...]:
         """Ids of the programs (cards) a text names."""
@@ -118,10 +124,18 @@ class AssistantService:
         return len({chunk.source for chunk in self._retriever.chunks})
 
     def stream(self, text: str, history: Sequence[str] = ()) -> Iterator[Event]:
-        """Answer a question step by step: the passages found, the reader's verdict, the answer as it is written.
-        A question whether the user's company qualifies is answered from the program cards instead.
+        """Answer a turn step by step: the passages found, the reader's verdict, the answer as it is written. A
+        question whether the user's company qualifies is answered from the program cards; a turn routed before any
+        search (small talk, a takeover attempt …) gets its reply at once. Every answer carries its outcome.
         history: the user's earlier messages in this conversation, oldest first."""
         question = self.parse(text, history)
+        for event in self._answer(question):
+            yield Answered(self._finish(question, event.answer)) if isinstance(event, Answered) else event
+
+    def _answer(self, question: Question) -> Iterator[Event]:
+        if question.outcome:
+            yield Answered(self._routed(question))
+            return
         if question.eligibility.asked:
             yield from self._assess(question)
             return
@@ -132,9 +146,24 @@ class AssistantService:
         for piece in self._generator.write(reading):
             yield piece if isinstance(piece, Delta) else Answered(piece)
 
+    def _routed(self, question: Question) -> Answer:
+        """The fixed reply of a turn routed before any search."""
+        examples = ", ".join(card.name.in_language(question.language) for card in self.cards[:3])
+        text = reply(question.outcome, question.language, examples)
+        return Answer(question.text, text, question.language, True, [], 0.0, "routing", outcome=question.outcome)
+
+    def _finish(self, question: Question, answer: Answer) -> Answer:
+        """The answer with its outcome, and a warning when the turn held personal data (masked before anything
+        else saw it)."""
+        outcome = answer.outcome if question.outcome else "unanswerable" if answer.abstained else "answered"
+        if question.personal_data and outcome in {"answered", "unanswerable"}:
+            note = reply("personal_data", question.language)
+            return replace(answer, outcome="personal_data", note=f"{note} {answer.note}".strip())
+        return replace(answer, outcome=outcome)
+
     def parse(self, text: str, history: Sequence[str] = ()) -> Question:
         """The user's turn, parsed once for every later stage."""
-        return parse_question(text, self._expander, self.settings.answer.max_question_chars, self._eligibility, history)
+        return self._parser.parse(text, history)
 
     def passages(self, text: str, k: int | None = None) -> tuple[Question, list[Hit]]:
         """The parsed question and the passages retrieved for it (and for each thing it asks)."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 _CONTENT_TAGS = {"NNG", "NNP", "NNB", "NR", "SN", "SH", "VV", "VA", "XR", "MAG"}
 _LATIN_WORD = re.compile(r"[A-Za-zÀ-ÖØ-öø-ÿ]+(?:\.[A-Za-z]+)*")
 # Function words and question words: they say what kind of answer is wanted, not what it is about.
-_STOPWORDS = {
+STOPWORDS = {
     "a", "an", "the", "of", "to", "in", "on", "for", "and", "or", "is", "are", "was", "were", "be", "been", "by",
     "with", "what", "which", "who", "whom", "how", "when", "where", "why", "doe", "do", "did", "will", "can", "it",
     "its", "this", "that", "these", "those", "as", "at", "from", "many", "much", "there", "their", "my", "our",
@@ -94,4 +94,4 @@ class Tokenizer:
         tokens = ("percent" if t in _PERCENT else t for t in korean + latin)
         names = {m.form.lower() for m in morphemes if m.tag == "NNP"}
         names.update(m.group(1).lower() for m in _CAPITALISED.finditer(text))
-        return Analysis([t for t in tokens if t not in _STOPWORDS], frozenset(names))
+        return Analysis([t for t in tokens if t not in STOPWORDS], frozenset(names))

@@ -167,3 +167,39 @@ def test_eval_runs_an_eligibility_suite_and_reports_its_metrics(tmp_path, docs):
     suite.write_text('{"id": "e1", "profile": {}, "program": "no-such-program", "verdict": "eligible"}\n')
     unknown = CliRunner().invoke(main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out)], env=env)
     assert unknown.exit_code == 2 and "program 'no-such-program' has no card" in unknown.output
+
+
+def test_ask_takes_a_history_and_reports_outcome_and_rewrite(tmp_path, docs):
+    _ingest(tmp_path / "idx", docs)
+    history = tmp_path / "history.json"
+    history.write_text(json.dumps([{"role": "user", "content": "AI 팩토리 확산 계획 알려 주세요"},
+                                   {"role": "assistant", "content": "2030년까지 500개로 늘립니다."}], ensure_ascii=False))
+    result = CliRunner().invoke(main, ["ask", "목표는 몇 개예요?", "--history", str(history), "--index",
+                                       str(tmp_path / "idx"), "--json"])
+    line = json.loads(result.output)
+    assert line["outcome"] == "answered" and line["rewritten_question"].startswith("AI 팩토리") and "500" in line["answer"]
+    private = CliRunner().invoke(main, ["ask", "제 전화번호는 010-1234-5678입니다. 안녕하세요", "--index",
+                                        str(tmp_path / "idx"), "--json"])
+    assert "010-1234-5678" not in private.output and "[전화번호]" in private.output
+    history.write_text('{"role": "user"}')
+    bad = CliRunner().invoke(main, ["ask", "목표는?", "--history", str(history), "--index", str(tmp_path / "idx")])
+    assert bad.exit_code == 2 and "--history" in bad.output
+
+
+def test_eval_reports_routing_and_rewrite_accuracy(tmp_path, docs):
+    _ingest(tmp_path / "idx", docs)
+    suite = tmp_path / "conversation.jsonl"
+    suite.write_text("\n".join(json.dumps(line, ensure_ascii=False) for line in [
+        {"id": "c1", "question": "목표는 몇 개예요?", "answerable": True, "outcome": "answered",
+         "history": [{"role": "user", "content": "AI 팩토리 확산 계획 알려 주세요"}],
+         "rewrite_must_include": ["AI 팩토리|AI factory"], "must_include": ["500"], "expected_sources": ["ai_factory_ko"]},
+        {"id": "c2", "question": "안녕하세요", "answerable": False, "outcome": "small_talk"},
+        {"id": "c3", "question": "오늘 날씨 어때요?", "answerable": False, "outcome": "unanswerable"},
+    ]), encoding="utf-8")
+    out = tmp_path / "run.jsonl"
+    result = CliRunner().invoke(main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "routing_accuracy         0.6667" in result.output and "rewrite_accuracy         1.0" in result.output
+    suite.write_text('{"id": "c1", "question": "q", "answerable": false, "outcome": "chitchat"}\n')
+    bad = CliRunner().invoke(main, ["eval", str(suite), "--index", str(tmp_path / "idx"), "--out", str(out)])
+    assert bad.exit_code == 2 and "outcome 'chitchat' is not one of" in bad.output

@@ -132,10 +132,10 @@ def test_an_eligibility_question_gets_a_verdict_per_criterion_with_sources_and_a
 
 
 @pytest.mark.browser
-def test_off_topic_question_gets_the_not_found_reply_and_no_citation(page) -> None:
+def test_off_topic_question_gets_a_polite_refusal_and_no_citation(page) -> None:
     ask(page, "오늘 서울 날씨는 어때요?")
     reply = last_reply(page)
-    assert "찾지 못했습니다" in reply, reply
+    assert "지원사업만 안내합니다" in reply, reply
     assert "[1]" not in reply
     sources = page.locator("#sources")
     assert "출처가 없습니다" in sources.inner_text()
