@@ -39,11 +39,17 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="module")
-def ui_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def ui_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Where the served app keeps its documents and index."""
+    return tmp_path_factory.mktemp("ui")
+
+
+@pytest.fixture(scope="module")
+def ui_url(ui_root: Path) -> Iterator[str]:
     """The app over a real service and a one-document index, served on a free local port."""
     from assistant_ui.app import build_app
 
-    root = tmp_path_factory.mktemp("ui")
+    root = ui_root
     (root / "docs").mkdir()
     (root / "docs" / DOC_NAME).write_text(DOC, encoding="utf-8")
     service = AssistantService(Settings(index_dir=root / "index"))
@@ -129,6 +135,23 @@ def test_an_eligibility_question_gets_a_verdict_per_criterion_with_sources_and_a
     # Answering the question asked back continues the same assessment.
     ask(page, "소기업입니다")
     assert "기업 규모 소기업" in last_reply(page) and "지역특화형 스마트공장" in last_reply(page)
+
+
+@pytest.mark.browser
+def test_personal_data_sent_to_the_running_server_is_masked_and_stored_nowhere(page, ui_root, caplog, capfd) -> None:
+    import logging
+
+    caplog.set_level(logging.DEBUG)
+    ask(page, "제 주민번호는 850315-2987654, 전화는 010-4821-9357예요. 2030년까지 AI 팩토리를 몇 개 만드나요?")
+    chat = page.locator("#chat").inner_text()
+    assert "[주민등록번호]" in chat and "[전화번호]" in chat and "개인정보" in chat and "500" in chat
+    secrets = ("850315", "2987654", "4821-9357", "48219357")
+    assert not any(s in chat or s in page.locator("#sources").inner_text() for s in secrets)
+    written = [p for p in ui_root.rglob("*") if p.is_file()]
+    assert written and not any(s.encode() in p.read_bytes() for p in written for s in secrets)
+    captured = capfd.readouterr()
+    logged = caplog.text + captured.out + captured.err
+    assert not any(s in logged for s in secrets)
 
 
 @pytest.mark.browser
@@ -229,6 +252,6 @@ def test_a_turn_passes_the_users_earlier_messages_and_a_cleared_chat_starts_over
     shown = [{"role": "user", "content": "우리 회사가 시험 공장 지원을 받을 수 있나요?"}, {"role": "assistant", "content": "…"}]
     turns = list(respond(service, "직원은 45명 *입니다*", shown, ["우리 회사가 시험 공장 지원을 받을 수 있나요?"]))
     assert service.history == ["우리 회사가 시험 공장 지원을 받을 수 있나요?"]
-    assert turns[-1][3] == ["우리 회사가 시험 공장 지원을 받을 수 있나요?", "직원은 45명 *입니다*"]  # as typed
+    assert turns[-1][3] == ["우리 회사가 시험 공장 지원을 받을 수 있나요?", "직원은 45명 *입니다*"]  # as typed, not escaped
     list(respond(service, "새 질문", [], ["old question"]))
     assert service.history == []

@@ -12,6 +12,7 @@ import gradio as gr
 from assistant.schema import Answer, Citation
 from assistant.question import QuestionError
 from assistant.answer import Delta
+from assistant.pii import mask
 from assistant.service import Answered, AssistantService, Retrieved
 
 log = logging.getLogger(__name__)
@@ -61,8 +62,9 @@ def found_status(count: int) -> str:
 
 
 def shown_question(question: str) -> str:
-    """The user's question as shown in the chat: escaped, whitespace collapsed, very long text shortened."""
-    text = " ".join((question or "").split())
+    """The user's question as shown in the chat: personal data masked, escaped, whitespace collapsed, very long
+    text shortened."""
+    text = mask(" ".join((question or "").split()))[0]
     if len(text) > SHOWN_QUESTION_CHARS:
         text = text[:SHOWN_QUESTION_CHARS] + "…"
     return escape(text)
@@ -117,7 +119,7 @@ def respond(
     kept = earlier
     if question and question.strip():
         history.append({"role": "user", "content": shown_question(question)})
-        kept = [*earlier, question]
+        kept = [*earlier, mask(question)[0]]  # the conversation is kept without personal data
     yield _reply(history, SEARCHING), render_sources(None, SEARCHING), "", kept
     written = ""  # an answer being written (LLM), shown as it grows; the final answer replaces it
     try:
