@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: run test eval eval-heldout eval-korquad setup setup-test browser
+.PHONY: run test eval eval-heldout eval-korquad eval-conversation setup setup-test browser
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -48,7 +48,7 @@ test: setup-test browser
 # results/report.{md,html}; the eligibility suites (evals/eligibility/) are reported apart, then the cards checked.
 eval: setup
 	$(BIN)/assistant ingest corpus/
-	$(BIN)/assistant eval evals/*.jsonl evals/eligibility/*.jsonl --compare --out results/all.jsonl --report results
+	$(BIN)/assistant eval evals/*.jsonl evals/eligibility/*.jsonl evals/conversation/*_dev.jsonl --compare --out results/all.jsonl --report results
 	$(BIN)/assistant cards check
 
 # The held-out set: questions about the seed articles as published (../shared/seeds), frozen before the reader was
@@ -58,6 +58,12 @@ eval-heldout: setup
 	$(BIN)/assistant ingest $(SEEDS) --index results/index-seeds
 	$(BIN)/assistant eval evals/heldout/seeds.jsonl --index results/index-seeds --corpus $(SEEDS) --compare \
 		--out results/heldout/seeds.jsonl --report results/heldout
+
+# The frozen conversation suites (follow-ups and routing), written before the conversation code and never tuned on.
+eval-conversation: setup
+	$(BIN)/assistant ingest corpus/
+	$(BIN)/assistant eval evals/conversation/multiturn_frozen.jsonl evals/conversation/routing_frozen.jsonl \
+		--out results/conversation/frozen.jsonl --report results/conversation
 
 # KorQuAD 1.0 dev articles 70-139 (never trained on), all 140 articles indexed.
 eval-korquad: setup
