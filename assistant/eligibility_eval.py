@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from .config import IngestSettings
 from .eligibility import assess
 from .grounding import unsupported_claims
-from .evaluation import SuiteError
+from .evaluation import SuiteError, read_lines
 from .ingest import IngestError, load_file
 from .profile import Profile
 from .programs import Card
@@ -55,15 +55,9 @@ def load_eligibility_suites(paths: Iterable[Path], cards: list[Card]) -> list[El
     cases: list[EligibilityCase] = []
     seen: set[str] = set()
     for path in paths:
-        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            where = f"{path}:{number}"
+        for where, data in read_lines(path):
             try:
-                data = json.loads(line)
                 profile = Profile.model_validate(data.get("profile", {}))
-            except json.JSONDecodeError as exc:
-                raise SuiteError(f"{where}: not valid JSON ({exc.msg})") from exc
             except ValidationError as exc:
                 first = exc.errors()[0]
                 raise SuiteError(f"{where}: profile.{'.'.join(map(str, first['loc']))}: {first['msg']}") from exc

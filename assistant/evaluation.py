@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -46,10 +46,8 @@ class Case:
         return [turn["content"] for turn in self.history if turn.get("role") == "user"]
 
 
-def load_suite(path: Path) -> list[Case]:
-    """Read and check a JSONL suite; raise SuiteError naming the first bad line."""
-    cases: list[Case] = []
-    seen: set[str] = set()
+def read_lines(path: Path) -> Iterator[tuple[str, dict]]:
+    """Each non-empty line of a JSONL file as an object, with 'file:line' for messages; SuiteError otherwise."""
     for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
         if not line.strip():
             continue
@@ -60,6 +58,14 @@ def load_suite(path: Path) -> list[Case]:
             raise SuiteError(f"{where}: not valid JSON ({exc.msg})") from exc
         if not isinstance(data, dict):
             raise SuiteError(f"{where}: each line must be a JSON object")
+        yield where, data
+
+
+def load_suite(path: Path) -> list[Case]:
+    """Read and check a JSONL suite; raise SuiteError naming the first bad line."""
+    cases: list[Case] = []
+    seen: set[str] = set()
+    for where, data in read_lines(path):
         for name, kind in {**REQUIRED_FIELDS, **OPTIONAL_FIELDS}.items():
             if name in REQUIRED_FIELDS and name not in data:
                 raise SuiteError(f"{where}: missing field '{name}'")

@@ -20,48 +20,25 @@ python-hwpx and with unhwp, an independent reader (docs/hwp-readers.md).
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 from pathlib import Path
 
 SRC_DIR = Path(__file__).resolve().parent
 OUT_DIR = SRC_DIR.parent / "corpus"
+sys.path.insert(0, str(SRC_DIR))  # build_pdfs.py beside this script reads the same Markdown subset
+from build_pdfs import parse as parse_markdown  # noqa: E402
 
 TITLE_PT, HEADING_PT, BODY_PT, TABLE_PT = 17, 13, 11, 10
 HEADER_SHADE = "#D9D9D9"
 # Left indent of a paragraph (mm) by its leading marker, and how far wrapped lines hang in under the text.
 MARKER_INDENT_MM = {"□": 0.0, "■": 0.0, "○": 3.5, "※": 3.5, "-": 7.0, "·": 7.0}
 HANG_MM = 4.0
-_TABLE_RULE = re.compile(r"^\|(\s*:?-{3,}:?\s*\|)+$")
 
 
 def parse(markdown: str) -> tuple[str, list[tuple[str, object]]]:
-    """The title and the blocks: ('heading', text), ('para', text) or ('table', [row cells, …])."""
-    title = ""
-    blocks: list[tuple[str, object]] = []
-    in_table = False  # the previous line was a table row: a row directly below it continues that table
-    for raw in markdown.splitlines():
-        line = raw.strip()
-        if line.startswith("|"):
-            if not _TABLE_RULE.match(line.replace(" ", "")):
-                cells = [c.strip().replace("**", "") for c in line.strip("|").split("|")]
-                if in_table:
-                    blocks[-1][1].append(cells)  # type: ignore[union-attr]
-                else:
-                    blocks.append(("table", [cells]))
-            in_table = True
-            continue
-        in_table = False
-        if not line:
-            continue
-        if line.startswith("# ") and not title:
-            title = line[2:].strip()
-        elif line.startswith("## "):
-            blocks.append(("heading", line[3:].strip()))
-        else:
-            blocks.append(("para", line.replace("**", "")))
-    if not title:
-        raise ValueError("the Markdown source has no '# Title' line")
+    """The title and the blocks, read as build_pdfs.py reads them; a table must have the same number of cells in
+    every row, since a Hangul table is a grid."""
+    title, blocks = parse_markdown(markdown)
     for kind, rows in blocks:
         if kind == "table" and len({len(r) for r in rows}) != 1:  # type: ignore[union-attr]
             raise ValueError(f"a table's rows have different numbers of cells: {rows[0]}")  # type: ignore[index]
