@@ -36,7 +36,8 @@ def test_ask_prints_answer_and_sources_or_json(tmp_path, docs):
 
     as_json = runner.invoke(main, ["ask", "How big is the DX fund?", "--index", str(tmp_path / "idx"), "--json"])
     line = json.loads(as_json.output)
-    assert set(line) == {"id", "question", "answer", "abstained", "citations", "latency_ms", "evidence"}
+    assert set(line) == {"id", "question", "answer", "abstained", "citations", "latency_ms", "evidence", "outcome",
+                         "rewritten_question"}
     assert line["citations"][0]["source"] == "dx_fund_en.md" and not line["abstained"]
 
     empty = runner.invoke(main, ["ask", "  ", "--index", str(tmp_path / "idx")])
