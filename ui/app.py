@@ -25,7 +25,8 @@ DESCRIPTION = (
 EXAMPLES = [
     "2030년까지 AI 팩토리를 몇 개 만드나요?",
     "How big is the DX innovation fund?",
-    "우리 회사가 AI 팩토리 지원을 받을 수 있나요?",
+    "우리 회사(경북, 제조업, 직원 45명)가 스마트공장 지원을 받을 수 있나요?",
+    "창업 3년차 부산 제조업체인데 창업기반지원자금 받을 수 있나요?",
 ]
 SOURCES_HEADING = "### 출처 / Sources"
 SEARCHING = "문서를 찾는 중… / Searching…"
