@@ -234,8 +234,7 @@ def match(profile_path: Path, programs: tuple[str, ...], language: str, as_json:
     unknown = sorted(set(programs) - {card.id for card in cards})
     if unknown:
         raise click.BadParameter(f"no card for {', '.join(unknown)}", param_hint="--program")
-    chosen = [card for card in cards if not programs or card.id in programs]
-    assessments = match_programs(chosen, profile)
+    assessments = match_programs(cards, profile, programs)
     if as_json:
         click.echo(json.dumps([a.to_dict(language) for a in assessments], ensure_ascii=False, indent=2))
         return

@@ -6,6 +6,7 @@ A criterion whose fact is unknown makes the program `need_info` (with the one qu
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal
 
@@ -118,10 +119,10 @@ def assess(card: Card, profile: Profile) -> Assessment:
     return Assessment(card, verdict, checks)
 
 
-def match(cards: list[Card], profile: Profile) -> list[Assessment]:
-    """Every program's assessment, best first: eligible, then need_info with the fewest open questions, then
-    not_eligible; more criteria met first within each, then card order."""
-    assessments = [assess(card, profile) for card in cards]
+def match(cards: list[Card], profile: Profile, programs: Sequence[str] = ()) -> list[Assessment]:
+    """The named programs' assessments (default: every program's), best first: eligible, then need_info with the
+    fewest open questions, then not_eligible; more criteria met first within each, then card order."""
+    assessments = [assess(card, profile) for card in cards if not programs or card.id in programs]
     return sorted(assessments, key=lambda a: (
         _RANK[a.verdict],
         sum(c.status == "unknown" for c in a.checks),

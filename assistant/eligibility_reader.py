@@ -59,18 +59,23 @@ class EligibilityReader:
 
     def read(self, text: str, history: Sequence[str] = ()) -> Eligibility:
         """history: the user's earlier messages, oldest first."""
+        turns = [*history, text]
+        stated = [self._profiles.read(turn) for turn in turns]  # each turn read once, however far back it reaches
         profile = Profile()
-        for earlier in history:
-            profile = profile.merged(self._profiles.read(earlier))
-        stated = self._profiles.read(text)
-        profile = profile.merged(stated)
+        for facts in stated:
+            profile = profile.merged(facts)
+        return self._ask(turns, stated, len(turns) - 1, profile)
+
+    def _ask(self, turns: list[str], stated: list[Profile], i: int, profile: Profile) -> Eligibility:
+        """What turn i says about eligibility, given the facts each turn states."""
+        text = turns[i]
         programs = self._name_programs(text)
-        if _QUALIFY.search(text) and not _FACT.search(text) and (_OWN_COMPANY.search(text) or stated.known()):
+        if _QUALIFY.search(text) and not _FACT.search(text) and (_OWN_COMPANY.search(text) or stated[i].known()):
             return Eligibility(True, profile, programs, bool(_ANY_PROGRAM.search(text)))
         # An answer to the question the assistant asked ('직원은 45명이에요') continues the earlier eligibility turn.
-        if history and stated.known() and not programs:
-            earlier = self.read(history[-1], history[:-1])
+        if i and stated[i].known() and not programs:
+            earlier = self._ask(turns, stated, i - 1, profile)
             if earlier.asked:
-                asked = f"{earlier.continues} {history[-1]}".strip()
+                asked = f"{earlier.continues} {turns[i - 1]}".strip()
                 return Eligibility(True, profile, earlier.programs, earlier.any_program, asked)
         return Eligibility(False, profile, programs)

@@ -71,10 +71,11 @@ class FollowUpRewriter:
             return True
         return len(self._content(text)) <= MAX_OWN_WORDS
 
-    def _content(self, text: str) -> list[str]:
-        """The topic-bearing words of a text that are not generic: Korean nouns and numbers (Kiwi), Latin-script
-        search tokens."""
-        korean = [m.form.lower() for m in self._tokenizer.morphemes(text) if m.tag in _TOPIC_TAGS]
+    def _content(self, text: str, morphemes: list | None = None) -> list[str]:
+        """The topic-bearing words of a text that are not generic: Korean nouns and numbers (Kiwi; its morphemes when
+        the text was cut from a longer word already analysed), Latin-script search tokens."""
+        morphemes = self._tokenizer.morphemes(text) if morphemes is None else morphemes
+        korean = [m.form.lower() for m in morphemes if m.tag in _TOPIC_TAGS]
         latin = [t for t in self._tokenizer.tokens(text) if _LATIN.match(t)]
         return [w for w in korean + latin if w not in GENERIC and w not in STOPWORDS]
 
@@ -87,8 +88,7 @@ class FollowUpRewriter:
             morphemes = self._tokenizer.morphemes(word)
             # The word without its particles and endings ('규제자유특구는' → '규제자유특구', '분과가' → '분과').
             cut = next((m.start for m in morphemes if m.tag.startswith(("J", "E", "VC"))), len(word))
-            nouns = [m.form.lower() for m in morphemes if m.start < cut and m.tag in _TOPIC_TAGS]
-            latin = [t for t in self._tokenizer.tokens(word[:cut]) if _LATIN.match(t)]
-            if any(w not in GENERIC and w not in STOPWORDS for w in nouns + latin) and word[:cut] not in words:
+            # Judged on the morphemes in context: '누' of '누가' alone would pass for a noun.
+            if self._content(word[:cut], [m for m in morphemes if m.start < cut]) and word[:cut] not in words:
                 words.append(word[:cut])
         return words[:MAX_TOPIC_WORDS]

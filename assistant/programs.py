@@ -13,6 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationInfo, field_validator
 
+from .grounding import squash
 from .profile import FIELDS, FieldSpec
 
 Rule = Literal["in", "not_in", "at_least", "at_most", "below", "is", "any_of", "none_of"]
@@ -177,7 +178,7 @@ def _where(location: tuple) -> str:
 
 
 def load_cards(folder: Path) -> list[Card]:
-    """Every card in a folder (sorted by file name); one CardError lists all bad cards and duplicate ids."""
+    """Every card in a folder (sorted by file name); one CardError lists all bad cards."""
     if not folder.is_dir():
         raise CardError(f"{folder}: no such folder of program cards")
     cards, errors = [], []
@@ -195,19 +196,15 @@ def find_programs(cards: list[Card], text: str) -> tuple[str, ...]:
     """Ids of the programs a text names, by name or alias, in card order. Longer names are matched first and
     taken out of the text, so '대중소 상생형 스마트공장' names that track only, while a bare '스마트공장' names
     every card that lists it."""
-    remaining = _squash(text)
+    remaining = squash(text)
     holders: dict[str, set[str]] = {}
     for card in cards:
         for alias in (card.name.ko, card.name.en, *card.aliases):
-            if _squash(alias):
-                holders.setdefault(_squash(alias), set()).add(card.id)
+            if squash(alias):
+                holders.setdefault(squash(alias), set()).add(card.id)
     named: set[str] = set()
     for key in sorted(holders, key=len, reverse=True):
         if key in remaining:
             named |= holders[key]
             remaining = remaining.replace(key, "\x00")
     return tuple(card.id for card in cards if card.id in named)
-
-
-def _squash(text: str) -> str:
-    return "".join(text.split()).lower()

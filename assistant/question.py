@@ -63,7 +63,7 @@ class QuestionParser:
     def parse(self, text: str, history: Sequence[str] = ()) -> Question:
         """history: the user's earlier messages in this conversation, oldest first. Raises QuestionError (in both
         languages) for a turn that cannot be asked."""
-        text = " ".join(clean(text or "").split())
+        text = _tidy(text)
         if not text:
             raise QuestionError("질문을 입력해 주세요. / Please type a question.")
         if len(text) > self._max_chars:
@@ -72,7 +72,7 @@ class QuestionParser:
                 f"({len(text)} characters; at most {self._max_chars})."
             )
         text, personal = mask(text)
-        history = [mask(" ".join(clean(h).split()))[0] for h in history if h and h.strip()]
+        history = [mask(turn)[0] for turn in map(_tidy, history) if turn]
         language = detect_language(text)
         outcome = early_outcome(text) if self._rewriter else None
         about = Eligibility(False)
@@ -89,6 +89,11 @@ class QuestionParser:
         return Question(
             standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal
         )
+
+
+def _tidy(text: str | None) -> str:
+    """Clean text with its whitespace collapsed."""
+    return " ".join(clean(text or "").split())
 
 
 def parse_question(text: str, expander: QueryExpander, max_chars: int) -> Question:

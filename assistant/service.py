@@ -172,7 +172,7 @@ class AssistantService:
 
     def assess(self, profile: Profile, programs: Sequence[str] = ()) -> list[Assessment]:
         """The named programs' assessments (default: every program's), best first."""
-        return match([card for card in self.cards if not programs or card.id in programs], profile)
+        return match(self.cards, profile, programs)
 
     def _assess(self, question: Question) -> Iterator[Event]:
         about = question.eligibility

@@ -31,6 +31,7 @@ import numpy as np
 
 from assistant.config import Settings
 from assistant.evaluation import load_suites
+from assistant.grounding import squash
 from assistant.metrics import fact_present
 from assistant.reading import BUNDLED_MODEL, FEATURES
 from assistant.service import AssistantService
@@ -67,21 +68,8 @@ def _nothing(sentence: str, source: str) -> bool:
     return False
 
 
-def _squash(text: str) -> str:
-    return "".join(text.split()).lower()
-
-
 def korquad_items(path: Path) -> list[Item]:
-    items = []
-    for n, q in enumerate(questions(path, TRAIN_ARTICLES)):
-        span, source, dev = _squash(q.answer), q.source, q.article in DEV_ARTICLES
-        answers = lambda sentence, src, span=span, source=source: src == source and span in _squash(sentence)
-        items.append(Item(q.id, q.question, True, answers, frozenset({source}), "korquad", dev))
-        if n % 4 == 0:
-            items.append(Item(q.id + "-x", q.question, False, _nothing, frozenset(), "korquad-elsewhere", dev, source))
-        elif n % 4 == 1:
-            items.append(Item(q.id + "-d", q.question, False, _nothing, frozenset(), "korquad-dropped", dev, drop=answers))
-    return items
+    return [item for n, q in enumerate(questions(path, TRAIN_ARTICLES)) for item in _asked(q, q.id, q.question, n)]
 
 
 def translated_items(path: Path) -> list[Item]:
@@ -94,14 +82,20 @@ def translated_items(path: Path) -> list[Item]:
         for n, line in enumerate((ROOT / "evals" / "train" / f"korquad_{language}.jsonl").read_text(encoding="utf-8").splitlines()):
             record = json.loads(line)
             q = asked[record["id"]]
-            span, source, dev = _squash(q.answer), q.source, q.article in DEV_ARTICLES
-            answers = lambda sentence, src, span=span, source=source: src == source and span in _squash(sentence)
-            text, key = record[language], f"{q.id}-{language}"
-            items.append(Item(key, text, True, answers, frozenset({source}), "korquad", dev))
-            if n % 4 == 0:
-                items.append(Item(key + "-x", text, False, _nothing, frozenset(), "korquad-elsewhere", dev, source))
-            elif n % 4 == 1:
-                items.append(Item(key + "-d", text, False, _nothing, frozenset(), "korquad-dropped", dev, drop=answers))
+            items += _asked(q, f"{q.id}-{language}", record[language], n)
+    return items
+
+
+def _asked(q, key: str, text: str, n: int) -> list[Item]:
+    """A KorQuAD question asked as text: answerable over its article's gold span; the question numbered n also asked
+    with that article removed (every fourth) or with the span's sentences removed (the next of each four)."""
+    span, source, dev = squash(q.answer), q.source, q.article in DEV_ARTICLES
+    answers = lambda sentence, src: src == source and span in squash(sentence)
+    items = [Item(key, text, True, answers, frozenset({source}), "korquad", dev)]
+    if n % 4 == 0:
+        items.append(Item(key + "-x", text, False, _nothing, frozenset(), "korquad-elsewhere", dev, source))
+    elif n % 4 == 1:
+        items.append(Item(key + "-d", text, False, _nothing, frozenset(), "korquad-dropped", dev, drop=answers))
     return items
 
 
