@@ -291,11 +291,11 @@ def draft(notice: Path, card_id: str | None) -> None:
 @click.option("--host", default=None, help="Address to listen on (default 127.0.0.1).")
 def serve(index_dir: Path | None, port: int | None, host: str | None) -> None:
     """Start the web UI."""
-    from assistant_ui.app import build_app
+    from assistant_ui.server import serve as serve_app
 
     service = _service(index_dir)
     ui = service.settings.ui
-    build_app(service).launch(server_name=host or ui.host, server_port=port or ui.port)
+    serve_app(service, host or ui.host, port or ui.port)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -143,6 +143,16 @@ class IngestSettings(BaseModel):
 class UISettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address the web UI listens on.")
     port: int = Field(7860, description="Port the web UI listens on.")
+    max_upload_mb: float = Field(50, gt=0, description="Largest file staff may upload, in megabytes.")
+
+
+class StaffSettings(BaseModel):
+    """The support-center staff account. Set it from the environment (ASSISTANT_STAFF__USERNAME,
+    ASSISTANT_STAFF__PASSWORD), never in a file in the repository; without both, the staff console is closed."""
+
+    username: str | None = Field(None, description="Staff login name.")
+    password: SecretStr | None = Field(None, description="Staff password (stored only as a salted scrypt hash).")
+    session_hours: float = Field(12, gt=0, description="How long a staff login lasts, in hours.")
 
 
 class Settings(BaseSettings):
@@ -152,6 +162,10 @@ class Settings(BaseSettings):
 
     index_dir: Path = Field(Path("index"), description="Folder of the on-disk index (Chroma database).")
     corpus_dir: Path = Field(Path("corpus"), description="Folder of the shipped documents indexed by 'make run'.")
+    data_dir: Path = Field(
+        Path("data"), description="Folder of the data store (inquiry log, feedback, staff accounts; SQLite) and of "
+        "uploaded documents (ASSISTANT_DATA_DIR)."
+    )
     programs_dir: Path = Field(
         Path("programs"), description="Folder of the program cards (YAML) that eligibility answers come from."
     )
@@ -169,3 +183,4 @@ class Settings(BaseSettings):
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Chat model server (answer.generator='llm' only).")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Limits on incoming files.")
     ui: UISettings = Field(default_factory=UISettings, description="Web UI.")
+    staff: StaffSettings = Field(default_factory=StaffSettings, description="Support-center staff login.")

@@ -57,10 +57,14 @@ class EligibilityReader:
         self._profiles = profile_reader
         self._name_programs = name_programs
 
-    def read(self, text: str, history: Sequence[str] = ()) -> Eligibility:
-        """history: the user's earlier messages, oldest first."""
+    def read(self, text: str, history: Sequence[str] = (), known: Profile | None = None) -> Eligibility:
+        """history: the user's earlier messages, oldest first; known: facts given outside the chat (a profile
+        form), which make a bare 'can we get X?' a question about the user's own company."""
         turns = [*history, text]
         stated = [self._profiles.read(turn) for turn in turns]  # each turn read once, however far back it reaches
+        known = known or Profile()
+        if known.known():
+            stated[-1] = known.merged(stated[-1])
         profile = Profile()
         for facts in stated:
             profile = profile.merged(facts)

@@ -103,17 +103,8 @@ def load_suites(paths: Iterable[Path]) -> list[Case]:
 
 def result_line(case: Case, answer: Answer, latency_ms: float) -> dict:
     """The result record other tools read (field names are a contract)."""
-    return {
-        "id": case.id,
-        "question": mask(case.question)[0],  # result files never hold personal data typed into a question
-        "answer": answer.text,
-        "abstained": answer.abstained,
-        "citations": [c.to_dict() for c in answer.citations],
-        "latency_ms": round(latency_ms, 1),
-        "evidence": round(answer.evidence, 4),
-        "outcome": answer.outcome,
-        "rewritten_question": answer.question,
-    }
+    # result files never hold personal data typed into a question
+    return {"id": case.id, "question": mask(case.question)[0], **answer.to_dict(latency_ms)}
 
 
 def run_suite(cases: Iterable[Case], stream: Callable[..., Iterable]) -> list[tuple[Case, dict]]:

@@ -13,6 +13,7 @@ from .eligibility_reader import Eligibility, EligibilityReader
 from .followup import FollowUpRewriter
 from .glossary import Query, QueryExpander
 from .pii import mask
+from .profile import Profile
 from .routing import early_outcome, is_vague
 from .text import clean, detect_language, split_question
 from .tokens import Tokenizer
@@ -60,9 +61,10 @@ class QuestionParser:
         self._rewriter = rewriter
         self._tokenizer = tokenizer
 
-    def parse(self, text: str, history: Sequence[str] = ()) -> Question:
-        """history: the user's earlier messages in this conversation, oldest first. Raises QuestionError (in both
-        languages) for a turn that cannot be asked."""
+    def parse(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Question:
+        """history: the user's earlier messages in this conversation, oldest first; profile: company facts the user
+        gave outside the chat (the UI's profile panel), which the conversation's own facts override. Raises
+        QuestionError (in both languages) for a turn that cannot be asked."""
         text = _tidy(text)
         if not text:
             raise QuestionError("질문을 입력해 주세요. / Please type a question.")
@@ -78,7 +80,7 @@ class QuestionParser:
         about = Eligibility(False)
         standalone = text
         if outcome is None and self._eligibility:
-            about = self._eligibility.read(text, history)
+            about = self._eligibility.read(text, history, profile or Profile())
             standalone = f"{about.continues} {text}" if about.continues else text
         if outcome is None and not about.asked and self._rewriter:
             standalone = self._rewriter.rewrite(text, history)

@@ -66,6 +66,18 @@ class Answer:
     note: str = ""  # guidance shown under the answer that is not drawn from the documents (where to ask, who decides)
     outcome: str = "answered"  # what became of the turn (assistant.routing.OUTCOMES)
 
+    def to_dict(self, latency_ms: float) -> dict:
+        """The answer as `ask --json`, the eval result lines and the HTTP API give it (field names are a contract)."""
+        return {
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_dict() for c in self.citations],
+            "latency_ms": round(latency_ms, 1),
+            "evidence": round(self.evidence, 4),
+            "outcome": self.outcome,
+            "rewritten_question": self.question,
+        }
+
 
 @dataclass(frozen=True)
 class FileFailure:

@@ -123,12 +123,13 @@ class AssistantService:
         """How many documents are completely indexed."""
         return len({chunk.source for chunk in self._retriever.chunks})
 
-    def stream(self, text: str, history: Sequence[str] = ()) -> Iterator[Event]:
+    def stream(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Iterator[Event]:
         """Answer a turn step by step: the passages found, the reader's verdict, the answer as it is written. A
         question whether the user's company qualifies is answered from the program cards; a turn routed before any
         search (small talk, a takeover attempt …) gets its reply at once. Every answer carries its outcome.
-        history: the user's earlier messages in this conversation, oldest first."""
-        question = self.parse(text, history)
+        history: the user's earlier messages in this conversation, oldest first; profile: company facts given
+        outside the chat (a profile form), which the conversation's own facts override."""
+        question = self.parse(text, history, profile)
         for event in self._answer(question):
             yield Answered(self._finish(question, event.answer)) if isinstance(event, Answered) else event
 
@@ -161,9 +162,9 @@ class AssistantService:
             return replace(answer, outcome="personal_data", note=f"{note} {answer.note}".strip())
         return replace(answer, outcome=outcome)
 
-    def parse(self, text: str, history: Sequence[str] = ()) -> Question:
+    def parse(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Question:
         """The user's turn, parsed once for every later stage."""
-        return self._parser.parse(text, history)
+        return self._parser.parse(text, history, profile)
 
     def passages(self, text: str, k: int | None = None) -> tuple[Question, list[Hit]]:
         """The parsed question and the passages retrieved for it (and for each thing it asks)."""

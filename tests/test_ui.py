@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -11,6 +10,7 @@ import pytest
 from assistant.config import Settings
 from assistant.schema import Answer, Citation
 from assistant.service import AssistantService
+from webserver import served
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -32,12 +32,6 @@ HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1
 TIMEOUT_MS = 60_000
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def ui_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Where the served app keeps its documents and index."""
@@ -46,22 +40,17 @@ def ui_root(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="module")
 def ui_url(ui_root: Path) -> Iterator[str]:
-    """The app over a real service and a one-document index, served on a free local port."""
-    from assistant_ui.app import build_app
+    """The whole web app over a real service and a one-document index, served by uvicorn on a free local port."""
+    from assistant_ui.server import build_server
 
     root = ui_root
     (root / "docs").mkdir()
     (root / "docs" / DOC_NAME).write_text(DOC, encoding="utf-8")
-    service = AssistantService(Settings(index_dir=root / "index"))
+    service = AssistantService(Settings(index_dir=root / "index", data_dir=root / "data"))
     report = service.ingest([root / "docs"])
     assert not report.failures, report.failures
-    app = build_app(service)
-    port = _free_port()
-    app.launch(server_name="127.0.0.1", server_port=port, prevent_thread_lock=True, quiet=True)
-    try:
-        yield f"http://127.0.0.1:{port}/"
-    finally:
-        app.close()
+    with served(build_server(service)) as url:
+        yield url + "/"
 
 
 @pytest.fixture(scope="module")

@@ -1,4 +1,4 @@
-"""The web UI: a chat over AssistantService.stream() with a sources panel. It renders events and holds no answer logic."""
+"""The public chat: a chat over InquiryDesk.stream() with a sources panel. It renders events and holds no answer logic."""
 
 from __future__ import annotations
 
@@ -13,7 +13,8 @@ from assistant.schema import Answer, Citation
 from assistant.question import QuestionError
 from assistant.answer import Delta
 from assistant.pii import mask
-from assistant.service import Answered, AssistantService, Retrieved
+from assistant.inquiries import InquiryDesk
+from assistant.service import Answered, Retrieved
 
 log = logging.getLogger(__name__)
 
@@ -110,7 +111,7 @@ def _reply(history: list[Message], text: str) -> list[Message]:
 
 
 def respond(
-    service: AssistantService, question: str, history: list[Message] | None, asked: list[str] | None = None
+    desk: InquiryDesk, question: str, history: list[Message] | None, asked: list[str] | None = None
 ) -> Iterator[Update]:
     """Stream one turn: yields (chat messages, sources Markdown, textbox value, earlier messages) as the service's
     events arrive. asked: the user's earlier messages as typed (the chat shows them escaped); a cleared chat
@@ -124,7 +125,7 @@ def respond(
     yield _reply(history, SEARCHING), render_sources(None, SEARCHING), "", kept
     written = ""  # an answer being written (LLM), shown as it grows; the final answer replaces it
     try:
-        for event in service.stream(question or "", earlier):
+        for event in desk.stream(question or "", earlier):
             if isinstance(event, Retrieved):
                 status = found_status(len(event.hits))
                 yield _reply(history, status), render_sources(None, status), "", kept
@@ -140,8 +141,8 @@ def respond(
         yield _reply(history, SORRY), render_sources(None), "", kept
 
 
-def build_app(service: AssistantService) -> gr.Blocks:
-    """The Gradio app over a service; launch it with .launch(server_name=..., server_port=...)."""
+def build_app(desk: InquiryDesk) -> gr.Blocks:
+    """The chat's Gradio app; ui.server mounts it at the site's root."""
     with gr.Blocks(title="중소기업 지원사업 도우미 / SME Support Assistant", analytics_enabled=False) as app:
         gr.Markdown(f"# {TITLE}\n\n{DESCRIPTION}", elem_id="header")
         with gr.Row(equal_height=False):
@@ -159,12 +160,12 @@ def build_app(service: AssistantService) -> gr.Blocks:
                 gr.Examples(EXAMPLES, inputs=box, label="예시 질문 / Example questions")
             with gr.Column(scale=2):
                 sources = gr.Markdown(render_sources(None), elem_id="sources", latex_delimiters=[], container=True, padding=True)
-        gr.Markdown(lambda: footer(service.document_count()), elem_id="footer")
+        gr.Markdown(lambda: footer(desk.service.document_count()), elem_id="footer")
 
         asked = gr.State([])
 
         def turn(question: str, history: list[Message], earlier: list[str]) -> Iterator[Update]:
-            yield from respond(service, question, history, earlier)
+            yield from respond(desk, question, history, earlier)
 
         for trigger in (box.submit, send.click):
             trigger(turn, inputs=[box, chat, asked], outputs=[chat, sources, box, asked], api_visibility="private")

@@ -1,0 +1,249 @@
+"""The data store: the inquiry log, feedback on answers, staff accounts and their login sessions.
+
+One narrow interface (DataStore); SQLite under ASSISTANT_DATA_DIR is the default. Everything stored is already free
+of personal data: callers hand in masked text, and this module masks once more on the way in.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import secrets
+import sqlite3
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Literal, Protocol
+
+from pydantic import BaseModel, Field
+
+from .pii import mask
+
+Helpful = Literal["helpful", "unhelpful", "none"]
+
+
+class Inquiry(BaseModel):
+    """One question as it was answered: what was asked (masked), what became of it, and how users rated it."""
+
+    id: int = 0
+    at: str = ""  # UTC, ISO 8601
+    channel: str = "chat"  # 'chat' (web UI) or 'api'
+    session: str = ""
+    question: str
+    rewritten_question: str = ""
+    language: str = ""
+    outcome: str = ""
+    abstained: bool = False
+    answer: str = ""
+    citations: list[dict] = Field(default_factory=list)  # {"source", "page", "snippet"}
+    latency_ms: float = 0.0
+    generator: str = ""
+    helpful: bool | None = None  # the latest feedback, if any
+    comment: str = ""
+
+
+class InquiryFilter(BaseModel):
+    """Which inquiries a staff member wants to see; empty fields do not filter."""
+
+    text: str = ""  # in the question or the rewritten question
+    outcome: str = ""
+    language: str = ""
+    channel: str = ""
+    feedback: Helpful | Literal[""] = ""
+    since: str = ""  # ISO date or time, inclusive
+    until: str = ""  # ISO date or time, inclusive of that whole day
+    limit: int = Field(500, ge=1, le=100_000)
+
+
+class DataStoreError(RuntimeError):
+    """The data store cannot be used (a folder that cannot be written, a damaged database file)."""
+
+
+class DataStore(Protocol):
+    def log_inquiry(self, inquiry: Inquiry) -> int: ...
+    def inquiry(self, inquiry_id: int) -> Inquiry | None: ...
+    def inquiries(self, where: InquiryFilter) -> list[Inquiry]: ...
+    def add_feedback(self, inquiry_id: int, helpful: bool, comment: str = "") -> None: ...
+    def set_staff(self, username: str, password: str) -> None: ...
+    def check_staff(self, username: str, password: str) -> bool: ...
+    def open_session(self, username: str, hours: float) -> str: ...
+    def session_user(self, token: str) -> str | None: ...
+    def close_session(self, token: str) -> None: ...
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def hash_password(password: str, salt: bytes | None = None) -> str:
+    """A salted scrypt hash, 'scrypt$<salt hex>$<hash hex>'."""
+    salt = salt or secrets.token_bytes(16)
+    digest = hashlib.scrypt(password.encode(), salt=salt, n=2**14, r=8, p=1)
+    return f"scrypt${salt.hex()}${digest.hex()}"
+
+
+def password_matches(password: str, stored: str) -> bool:
+    kind, salt, _ = (stored.split("$") + ["", ""])[:3]
+    return kind == "scrypt" and hmac.compare_digest(hash_password(password, bytes.fromhex(salt)), stored)
+
+
+def _token_key(token: str) -> str:
+    # Only a hash of a session token is stored: a copy of the database logs nobody in.
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS inquiries (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, channel TEXT NOT NULL, session TEXT NOT NULL,
+    question TEXT NOT NULL, rewritten_question TEXT NOT NULL, language TEXT NOT NULL, outcome TEXT NOT NULL,
+    abstained INTEGER NOT NULL, answer TEXT NOT NULL, citations TEXT NOT NULL, latency_ms REAL NOT NULL,
+    generator TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS feedback (
+    id INTEGER PRIMARY KEY AUTOINCREMENT, inquiry_id INTEGER NOT NULL REFERENCES inquiries(id), at TEXT NOT NULL,
+    helpful INTEGER NOT NULL, comment TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS staff (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (token_key TEXT PRIMARY KEY, username TEXT NOT NULL, expires TEXT NOT NULL);
+"""
+
+# Each inquiry with its latest feedback.
+_SELECT = """
+SELECT i.*, f.helpful AS helpful, COALESCE(f.comment, '') AS comment FROM inquiries i
+LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE inquiry_id = i.id)
+"""
+
+
+class SqliteDataStore:
+    """The data store in one SQLite file (WAL mode, so the chat logs while staff read the log)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / "assistant.sqlite3"
+        self._lock = threading.Lock()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.executescript(_SCHEMA)
+        except (OSError, sqlite3.Error) as exc:
+            raise DataStoreError(f"cannot use the data store at {self.path}: {exc}") from exc
+
+    @contextmanager
+    def _connect(self) -> Iterator[sqlite3.Connection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        try:
+            with db:  # one transaction: committed on success, rolled back on error
+                yield db
+        finally:
+            db.close()
+
+    def log_inquiry(self, inquiry: Inquiry) -> int:
+        row = inquiry.model_copy(update={
+            "at": inquiry.at or _now().isoformat(timespec="seconds"),
+            "question": mask(inquiry.question)[0],
+            "rewritten_question": mask(inquiry.rewritten_question)[0],
+        })
+        with self._lock, self._connect() as db:
+            cursor = db.execute(
+                "INSERT INTO inquiries (at, channel, session, question, rewritten_question, language, outcome, "
+                "abstained, answer, citations, latency_ms, generator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                (row.at, row.channel, row.session, row.question, row.rewritten_question, row.language, row.outcome,
+                 int(row.abstained), row.answer, json.dumps(row.citations, ensure_ascii=False), row.latency_ms,
+                 row.generator),
+            )
+            return int(cursor.lastrowid)
+
+    def inquiry(self, inquiry_id: int) -> Inquiry | None:
+        with self._connect() as db:
+            row = db.execute(_SELECT + " WHERE i.id = ?", (inquiry_id,)).fetchone()
+        return _inquiry(row) if row else None
+
+    def inquiries(self, where: InquiryFilter) -> list[Inquiry]:
+        """Matching inquiries, newest first."""
+        clauses, args = [], []
+        if where.text:
+            clauses.append("(i.question LIKE ? OR i.rewritten_question LIKE ?)")
+            args += [f"%{where.text}%"] * 2
+        for name in ("outcome", "language", "channel"):
+            if value := getattr(where, name):
+                clauses.append(f"i.{name} = ?")
+                args.append(value)
+        if where.feedback:
+            clauses.append({"helpful": "f.helpful = 1", "unhelpful": "f.helpful = 0", "none": "f.id IS NULL"}[where.feedback])
+        if where.since:
+            clauses.append("i.at >= ?")
+            args.append(where.since)
+        if where.until:
+            clauses.append("i.at < ?")
+            args.append(_day_after(where.until))
+        sql = _SELECT + (" WHERE " + " AND ".join(clauses) if clauses else "") + " ORDER BY i.id DESC LIMIT ?"
+        with self._connect() as db:
+            return [_inquiry(row) for row in db.execute(sql, (*args, where.limit))]
+
+    def add_feedback(self, inquiry_id: int, helpful: bool, comment: str = "") -> None:
+        with self._lock, self._connect() as db:
+            if db.execute("SELECT 1 FROM inquiries WHERE id = ?", (inquiry_id,)).fetchone() is None:
+                raise KeyError(inquiry_id)
+            db.execute(
+                "INSERT INTO feedback (inquiry_id, at, helpful, comment) VALUES (?,?,?,?)",
+                (inquiry_id, _now().isoformat(timespec="seconds"), int(helpful), mask(comment.strip())[0]),
+            )
+
+    def set_staff(self, username: str, password: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute(
+                "INSERT INTO staff (username, password_hash) VALUES (?, ?) "
+                "ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash",
+                (username, hash_password(password)),
+            )
+
+    def check_staff(self, username: str, password: str) -> bool:
+        with self._connect() as db:
+            row = db.execute("SELECT password_hash FROM staff WHERE username = ?", (username,)).fetchone()
+        # A missing user costs as much as a wrong password, so timing does not tell which names exist.
+        matches = password_matches(password, row["password_hash"] if row else hash_password(""))
+        return row is not None and matches
+
+    def open_session(self, username: str, hours: float) -> str:
+        token = secrets.token_urlsafe(32)
+        expires = (_now() + timedelta(hours=hours)).isoformat(timespec="seconds")
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM sessions WHERE expires < ?", (_now().isoformat(timespec="seconds"),))
+            db.execute("INSERT INTO sessions (token_key, username, expires) VALUES (?,?,?)",
+                       (_token_key(token), username, expires))
+        return token
+
+    def session_user(self, token: str) -> str | None:
+        if not token:
+            return None
+        with self._connect() as db:
+            row = db.execute("SELECT username, expires FROM sessions WHERE token_key = ?", (_token_key(token),)).fetchone()
+        if row is None or row["expires"] < _now().isoformat(timespec="seconds"):
+            return None
+        return row["username"]
+
+    def close_session(self, token: str) -> None:
+        with self._lock, self._connect() as db:
+            db.execute("DELETE FROM sessions WHERE token_key = ?", (_token_key(token),))
+
+
+def _day_after(until: str) -> str:
+    """The exclusive upper bound for 'until': a bare date includes its whole day."""
+    if len(until) == 10:
+        return (datetime.fromisoformat(until) + timedelta(days=1)).date().isoformat()
+    return until
+
+
+def _inquiry(row: sqlite3.Row) -> Inquiry:
+    data = dict(row)
+    data["citations"] = json.loads(data["citations"])
+    data["abstained"] = bool(data["abstained"])
+    data["helpful"] = None if data["helpful"] is None else bool(data["helpful"])
+    return Inquiry.model_validate(data)
+
+
+def open_datastore(data_dir: Path) -> DataStore:
+    """The configured data store (SQLite in the data folder)."""
+    return SqliteDataStore(data_dir)

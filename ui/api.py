@@ -1,0 +1,149 @@
+"""The JSON HTTP API beside the web UI, for integrators and evaluators; its OpenAPI schema is at /api/openapi.json.
+
+Public: ask (the `assistant ask --json` object, plus the inquiry id), feedback on an answer, match a company profile.
+Staff (a login session): the inquiry log as JSON or CSV, and an inquiry as an eval-suite case.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Literal
+
+from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, status
+from fastapi.responses import Response
+from pydantic import BaseModel, Field
+
+from assistant.datastore import Inquiry, InquiryFilter
+from assistant.inquiries import InquiryDesk, eval_case
+from assistant.profile import Profile
+from assistant.question import QuestionError
+
+from .auth import StaffAuth
+
+
+class Turn(BaseModel):
+    role: Literal["user", "assistant"]
+    content: str
+
+
+class AskRequest(BaseModel):
+    question: str = Field(description="The user's message.")
+    history: list[Turn] = Field(default_factory=list, description="Earlier turns of the conversation, oldest first.")
+    profile: Profile | None = Field(None, description="Company facts given outside the chat; the chat's own override them.")
+
+
+class CitationOut(BaseModel):
+    source: str
+    page: int | None
+    snippet: str
+    score: float
+
+
+class AskResponse(BaseModel):
+    question: str = Field(description="The question as received, personal data masked.")
+    answer: str
+    abstained: bool = Field(description="True when the documents do not answer the question.")
+    citations: list[CitationOut]
+    latency_ms: float
+    evidence: float
+    outcome: str = Field(description="answered, unanswerable, clarification, out_of_scope, small_talk, harmful, "
+                         "personal_data or guardrail")
+    rewritten_question: str = Field(description="The standalone question the answer is for (follow-ups rewritten).")
+    note: str = Field("", description="Guidance that is not drawn from the documents (where to ask, a warning).")
+    inquiry_id: int = Field(description="Refer to it when sending feedback.")
+
+
+class FeedbackRequest(BaseModel):
+    inquiry_id: int
+    helpful: bool
+    comment: str = Field("", max_length=2000)
+
+
+class MatchRequest(BaseModel):
+    profile: Profile
+    programs: list[str] = Field(default_factory=list, description="Program ids; empty: every program.")
+    language: Literal["ko", "en"] = "ko"
+
+
+def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
+    """The API as its own app (mounted at /api), so its OpenAPI schema documents only the API."""
+    app = FastAPI(
+        title="SME Support Assistant API", version="1", docs_url="/docs", openapi_url="/openapi.json",
+        redoc_url=None,
+    )
+    public, staff = APIRouter(), APIRouter(prefix="/staff", dependencies=[Depends(auth.require)])
+
+    @public.post("/ask", response_model=AskResponse)
+    def ask(request: AskRequest) -> AskResponse:
+        """Answer one turn (a follow-up, given history) with cited sources, and log it."""
+        history = [turn.content for turn in request.history if turn.role == "user"]
+        try:
+            answer, logged = desk.ask(request.question, history, request.profile, channel="api")
+        except QuestionError as exc:
+            raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        return AskResponse(
+            question=desk.store.inquiry(logged.inquiry_id).question, note=answer.note,
+            inquiry_id=logged.inquiry_id, **answer.to_dict(logged.latency_ms),
+        )
+
+    @public.post("/feedback", status_code=status.HTTP_204_NO_CONTENT)
+    def feedback(request: FeedbackRequest) -> Response:
+        """Rate an answer: helpful or not, with an optional comment (personal data is masked before storing)."""
+        try:
+            desk.store.add_feedback(request.inquiry_id, request.helpful, request.comment)
+        except KeyError:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no inquiry {request.inquiry_id}") from None
+        return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+    @public.post("/match")
+    def match(request: MatchRequest) -> list[dict]:
+        """Per program: eligible / not_eligible / need_info, one line per criterion with its citation (the
+        `assistant match --json` list)."""
+        return [a.to_dict(request.language) for a in desk.service.assess(request.profile, request.programs)]
+
+    @public.get("/health")
+    def health() -> dict:
+        return {"status": "ok", "documents": desk.service.document_count()}
+
+    @staff.get("/inquiries", response_model=list[Inquiry])
+    def inquiries(where: InquiryFilter = Depends()) -> list[Inquiry]:
+        """The inquiry log, newest first, filtered."""
+        return desk.store.inquiries(where)
+
+    @staff.get("/inquiries.csv")
+    def inquiries_csv(where: InquiryFilter = Depends()) -> Response:
+        """The filtered inquiry log as CSV (UTF-8 with BOM, so spreadsheet programs read Korean)."""
+        return Response(
+            "\ufeff" + to_csv(desk.store.inquiries(where)), media_type="text/csv; charset=utf-8",
+            headers={"Content-Disposition": 'attachment; filename="inquiries.csv"'},
+        )
+
+    @staff.get("/inquiries/{inquiry_id}/case")
+    def case(inquiry_id: int) -> dict:
+        """The inquiry as an eval-suite case (one JSONL line's object), for review."""
+        found = desk.store.inquiry(inquiry_id)
+        if found is None:
+            raise HTTPException(status.HTTP_404_NOT_FOUND, f"no inquiry {inquiry_id}")
+        return eval_case(found)
+
+    app.include_router(public)
+    app.include_router(staff)
+    return app
+
+
+CSV_FIELDS = ["id", "at", "channel", "question", "rewritten_question", "language", "outcome", "abstained", "sources",
+              "latency_ms", "helpful", "comment"]
+
+
+def to_csv(rows: list[Inquiry]) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_FIELDS)
+    for row in rows:
+        sources = "; ".join(f"{c['source']} p.{c['page']}" if c.get("page") else c["source"] for c in row.citations)
+        values = row.model_dump() | {"sources": sources, "helpful": "" if row.helpful is None else row.helpful}
+        writer.writerow([values[name] for name in CSV_FIELDS])
+    return out.getvalue()
+
+

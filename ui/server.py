@@ -1,0 +1,50 @@
+"""The web server: the public chat at /, the JSON API at /api, the staff login at /login and console at /staff.
+
+Everything is one FastAPI app, so one process (or each replica) serves all of it; the UI, API and console are given
+the same InquiryDesk and render what it yields.
+"""
+
+from __future__ import annotations
+
+import gradio as gr
+import uvicorn
+from fastapi import FastAPI, Request
+
+from assistant.config import Settings
+from assistant.datastore import DataStore, open_datastore
+from assistant.inquiries import InquiryDesk
+from assistant.service import AssistantService
+
+from .api import api
+from .app import build_app
+from .auth import StaffAuth, login_redirect
+from .staff import build_staff
+
+
+def build_server(service: AssistantService, store: DataStore | None = None) -> FastAPI:
+    """The whole web app over a service; the data store defaults to the one in settings.data_dir."""
+    settings: Settings = service.settings
+    store = store or open_datastore(settings.data_dir)
+    desk = InquiryDesk(service, store)
+    auth = StaffAuth(store, settings.staff)
+    server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+
+    @server.middleware("http")
+    async def staff_pages_need_login(request: Request, call_next):
+        # A browser opening the console without a session is sent to the login form; the console's own requests
+        # (and the API's staff routes) answer 401 instead.
+        if request.method == "GET" and request.url.path in {"/staff", "/staff/"} and auth.user(request) is None:
+            return login_redirect("/staff/")
+        return await call_next(request)
+
+    server.mount("/api", api(desk, auth))
+    server.include_router(auth.router())
+    gr.mount_gradio_app(server, build_staff(desk, settings), path="/staff", auth_dependency=auth.user)
+    # Last: the chat answers every path not taken above.
+    gr.mount_gradio_app(server, build_app(desk), path="")
+    return server
+
+
+def serve(service: AssistantService, host: str, port: int) -> None:
+    """Serve the web app until interrupted."""
+    uvicorn.run(build_server(service), host=host, port=port, log_level="info")
