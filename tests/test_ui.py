@@ -12,11 +12,6 @@ from assistant.schema import Answer, Citation
 from assistant.service import AssistantService
 from webserver import served
 
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-    "--disable-background-networking", "--disable-component-update", "--disable-sync",
-]
 DOC_NAME = "ai_factory_plan_ko.md"
 DOC = """# AI 팩토리
 
@@ -51,19 +46,6 @@ def ui_url(ui_root: Path) -> Iterator[str]:
     assert not report.failures, report.failures
     with served(build_server(service)) as url:
         yield url + "/"
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Debian Chromium; a missing binary is a failure, never a skip (CI installs it)."""
-    if not CHROMIUM.exists():
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (apt-get install -y chromium)", pytrace=False)
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 @pytest.fixture
