@@ -162,7 +162,7 @@ def write_ksc_pdf(path: Path, lines: list[str]) -> Path:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     programs, notices = write_programs(tmp_path / "cards")
-    return Settings(index_dir=tmp_path / "index", programs_dir=programs, corpus_dir=notices)
+    return Settings(index_dir=tmp_path / "index", programs_dir=programs, corpus_dir=notices, data_dir=tmp_path / "data")
 
 
 def write_docs(folder: Path) -> Path:
@@ -192,7 +192,7 @@ def indexed(tmp_path_factory) -> tuple[Settings, AssistantService]:
     """Settings and a real service (bundled USE model, Chroma on disk) over the small corpus; tests only read it."""
     root = tmp_path_factory.mktemp("indexed")
     programs, notices = write_programs(root / "cards")
-    settings = Settings(index_dir=root / "index", programs_dir=programs, corpus_dir=notices)
+    settings = Settings(index_dir=root / "index", programs_dir=programs, corpus_dir=notices, data_dir=root / "data")
     service = AssistantService(settings)
     report = service.ingest([write_docs(root / "docs")])
     assert not report.failures, report.failures
