@@ -166,6 +166,10 @@ class Settings(BaseSettings):
         Path("data"), description="Folder of the data store (inquiry log, feedback, staff accounts; SQLite) and of "
         "uploaded documents (ASSISTANT_DATA_DIR)."
     )
+    database_url: str | None = Field(
+        None, description="PostgreSQL URL for the data store (ASSISTANT_DATABASE_URL, e.g. "
+        "'postgresql://user:password@db:5432/assistant'); unset: SQLite in data_dir. Replicas share it."
+    )
     programs_dir: Path = Field(
         Path("programs"), description="Folder of the program cards (YAML) that eligibility answers come from."
     )

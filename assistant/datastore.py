@@ -11,7 +11,6 @@ import hmac
 import json
 import secrets
 import sqlite3
-import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
@@ -95,17 +94,18 @@ def _token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-_SCHEMA = """
+# {id}: the dialect's auto-numbered key; {real}: its double-precision float.
+SCHEMA = """
 CREATE TABLE IF NOT EXISTS inquiries (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, at TEXT NOT NULL, channel TEXT NOT NULL, session TEXT NOT NULL,
+    id {id}, at TEXT NOT NULL, channel TEXT NOT NULL, session TEXT NOT NULL,
     question TEXT NOT NULL, rewritten_question TEXT NOT NULL, language TEXT NOT NULL, outcome TEXT NOT NULL,
-    abstained INTEGER NOT NULL, answer TEXT NOT NULL, citations TEXT NOT NULL, latency_ms REAL NOT NULL,
+    abstained INTEGER NOT NULL, answer TEXT NOT NULL, citations TEXT NOT NULL, latency_ms {real} NOT NULL,
     generator TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS feedback (
-    id INTEGER PRIMARY KEY AUTOINCREMENT, inquiry_id INTEGER NOT NULL REFERENCES inquiries(id), at TEXT NOT NULL,
+    id {id}, inquiry_id INTEGER NOT NULL REFERENCES inquiries(id), at TEXT NOT NULL,
     helpful INTEGER NOT NULL, comment TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS staff (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (token_key TEXT PRIMARY KEY, username TEXT NOT NULL, expires TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS sessions (token_key TEXT PRIMARY KEY, username TEXT NOT NULL, expires TEXT NOT NULL)
 """
 
 # Each inquiry with its latest feedback.
@@ -115,29 +115,16 @@ LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE inquiry_id = 
 """
 
 
-class SqliteDataStore:
-    """The data store in one SQLite file (WAL mode, so the chat logs while staff read the log)."""
+class SqlDataStore:
+    """The data store's SQL, written once for SQLite and PostgreSQL; a subclass gives a connection (a context
+    manager holding one transaction whose execute() takes '?' parameters and returns rows as mappings)."""
 
-    def __init__(self, folder: Path) -> None:
-        self.path = Path(folder) / "assistant.sqlite3"
-        self._lock = threading.Lock()
-        try:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-            with self._connect() as db:
-                db.execute("PRAGMA journal_mode=WAL")
-                db.executescript(_SCHEMA)
-        except (OSError, sqlite3.Error) as exc:
-            raise DataStoreError(f"cannot use the data store at {self.path}: {exc}") from exc
+    def _connect(self):
+        raise NotImplementedError
 
-    @contextmanager
-    def _connect(self) -> Iterator[sqlite3.Connection]:
-        db = sqlite3.connect(self.path, timeout=30)
-        db.row_factory = sqlite3.Row
-        try:
-            with db:  # one transaction: committed on success, rolled back on error
-                yield db
-        finally:
-            db.close()
+    def _create(self, db, schema: str) -> None:
+        for statement in filter(str.strip, schema.split(";")):
+            db.execute(statement)
 
     def log_inquiry(self, inquiry: Inquiry) -> int:
         row = inquiry.model_copy(update={
@@ -145,20 +132,20 @@ class SqliteDataStore:
             "question": mask(inquiry.question)[0],
             "rewritten_question": mask(inquiry.rewritten_question)[0],
         })
-        with self._lock, self._connect() as db:
-            cursor = db.execute(
+        with self._connect() as db:
+            (found,) = db.execute(
                 "INSERT INTO inquiries (at, channel, session, question, rewritten_question, language, outcome, "
-                "abstained, answer, citations, latency_ms, generator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
+                "abstained, answer, citations, latency_ms, generator) VALUES (?,?,?,?,?,?,?,?,?,?,?,?) RETURNING id",
                 (row.at, row.channel, row.session, row.question, row.rewritten_question, row.language, row.outcome,
                  int(row.abstained), row.answer, json.dumps(row.citations, ensure_ascii=False), row.latency_ms,
                  row.generator),
             )
-            return int(cursor.lastrowid)
+            return int(found["id"])
 
     def inquiry(self, inquiry_id: int) -> Inquiry | None:
         with self._connect() as db:
-            row = db.execute(_SELECT + " WHERE i.id = ?", (inquiry_id,)).fetchone()
-        return _inquiry(row) if row else None
+            rows = db.execute(_SELECT + " WHERE i.id = ?", (inquiry_id,))
+        return _inquiry(rows[0]) if rows else None
 
     def inquiries(self, where: InquiryFilter) -> list[Inquiry]:
         """Matching inquiries, newest first."""
@@ -183,8 +170,8 @@ class SqliteDataStore:
             return [_inquiry(row) for row in db.execute(sql, (*args, where.limit))]
 
     def add_feedback(self, inquiry_id: int, helpful: bool, comment: str = "") -> None:
-        with self._lock, self._connect() as db:
-            if db.execute("SELECT 1 FROM inquiries WHERE id = ?", (inquiry_id,)).fetchone() is None:
+        with self._connect() as db:
+            if not db.execute("SELECT 1 FROM inquiries WHERE id = ?", (inquiry_id,)):
                 raise KeyError(inquiry_id)
             db.execute(
                 "INSERT INTO feedback (inquiry_id, at, helpful, comment) VALUES (?,?,?,?)",
@@ -192,7 +179,7 @@ class SqliteDataStore:
             )
 
     def set_staff(self, username: str, password: str) -> None:
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             db.execute(
                 "INSERT INTO staff (username, password_hash) VALUES (?, ?) "
                 "ON CONFLICT(username) DO UPDATE SET password_hash = excluded.password_hash",
@@ -201,15 +188,15 @@ class SqliteDataStore:
 
     def check_staff(self, username: str, password: str) -> bool:
         with self._connect() as db:
-            row = db.execute("SELECT password_hash FROM staff WHERE username = ?", (username,)).fetchone()
+            rows = db.execute("SELECT password_hash FROM staff WHERE username = ?", (username,))
         # A missing user costs as much as a wrong password, so timing does not tell which names exist.
-        matches = password_matches(password, row["password_hash"] if row else hash_password(""))
-        return row is not None and matches
+        matches = password_matches(password, rows[0]["password_hash"] if rows else hash_password(""))
+        return bool(rows) and matches
 
     def open_session(self, username: str, hours: float) -> str:
         token = secrets.token_urlsafe(32)
         expires = (_now() + timedelta(hours=hours)).isoformat(timespec="seconds")
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             db.execute("DELETE FROM sessions WHERE expires < ?", (_now().isoformat(timespec="seconds"),))
             db.execute("INSERT INTO sessions (token_key, username, expires) VALUES (?,?,?)",
                        (_token_key(token), username, expires))
@@ -219,14 +206,46 @@ class SqliteDataStore:
         if not token:
             return None
         with self._connect() as db:
-            row = db.execute("SELECT username, expires FROM sessions WHERE token_key = ?", (_token_key(token),)).fetchone()
-        if row is None or row["expires"] < _now().isoformat(timespec="seconds"):
+            rows = db.execute("SELECT username, expires FROM sessions WHERE token_key = ?", (_token_key(token),))
+        if not rows or rows[0]["expires"] < _now().isoformat(timespec="seconds"):
             return None
-        return row["username"]
+        return rows[0]["username"]
 
     def close_session(self, token: str) -> None:
-        with self._lock, self._connect() as db:
+        with self._connect() as db:
             db.execute("DELETE FROM sessions WHERE token_key = ?", (_token_key(token),))
+
+
+class _SqliteConnection:
+    def __init__(self, db: sqlite3.Connection) -> None:
+        self._db = db
+
+    def execute(self, sql: str, args: tuple = ()) -> list[sqlite3.Row]:
+        return self._db.execute(sql, args).fetchall()
+
+
+class SqliteDataStore(SqlDataStore):
+    """The data store in one SQLite file (WAL mode, so the chat logs while staff read the log)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.path = Path(folder) / "assistant.sqlite3"
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with self._connect() as db:
+                db.execute("PRAGMA journal_mode=WAL")
+                self._create(db, SCHEMA.format(id="INTEGER PRIMARY KEY AUTOINCREMENT", real="REAL"))
+        except (OSError, sqlite3.Error) as exc:
+            raise DataStoreError(f"cannot use the data store at {self.path}: {exc}") from exc
+
+    @contextmanager
+    def _connect(self) -> Iterator[_SqliteConnection]:
+        db = sqlite3.connect(self.path, timeout=30)
+        db.row_factory = sqlite3.Row
+        try:
+            with db:  # one transaction: committed on success, rolled back on error
+                yield _SqliteConnection(db)
+        finally:
+            db.close()
 
 
 def _day_after(until: str) -> str:
@@ -236,7 +255,7 @@ def _day_after(until: str) -> str:
     return until
 
 
-def _inquiry(row: sqlite3.Row) -> Inquiry:
+def _inquiry(row) -> Inquiry:
     data = dict(row)
     data["citations"] = json.loads(data["citations"])
     data["abstained"] = bool(data["abstained"])
@@ -244,6 +263,10 @@ def _inquiry(row: sqlite3.Row) -> Inquiry:
     return Inquiry.model_validate(data)
 
 
-def open_datastore(data_dir: Path) -> DataStore:
-    """The configured data store (SQLite in the data folder)."""
+def open_datastore(data_dir: Path, database_url: str | None = None) -> DataStore:
+    """The configured data store: PostgreSQL at database_url when one is given, else SQLite in the data folder."""
+    if database_url:
+        from .datastore_postgres import PostgresDataStore
+
+        return PostgresDataStore(database_url)
     return SqliteDataStore(data_dir)

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from assistant.datastore import DataStoreError, Inquiry, InquiryFilter, SqliteDataStore, password_matches
+from assistant.datastore import (
+    DataStore, DataStoreError, Inquiry, InquiryFilter, SqliteDataStore, open_datastore, password_matches,
+)
+from pgserver import postgres_server
 
 
 def _inquiry(question: str, **fields) -> Inquiry:
@@ -98,3 +103,37 @@ class TestSqliteDataStore(DataStoreContract):
         (tmp_path / "assistant.sqlite3").write_bytes(b"this is not a database" * 100)
         with pytest.raises(DataStoreError, match="cannot use the data store"):
             SqliteDataStore(tmp_path)
+
+
+@pytest.fixture(scope="module")
+def postgres_url() -> Iterator[str]:
+    """A real PostgreSQL server (Debian's packages; the test command installs them), one per module."""
+    with postgres_server() as url:
+        yield url
+
+
+class TestPostgresDataStore(DataStoreContract):
+    @pytest.fixture
+    def store(self, postgres_url: str, request) -> DataStore:
+        # A database per test, so each starts empty as the SQLite ones do.
+        import psycopg
+
+        name = "t_" + hashlib.sha1(request.node.name.encode()).hexdigest()[:12]
+        with psycopg.connect(postgres_url, autocommit=True) as admin:
+            admin.execute(f"DROP DATABASE IF EXISTS {name}")
+            admin.execute(f"CREATE DATABASE {name}")
+        return open_datastore(Path("unused"), postgres_url.rsplit("/", 1)[0] + f"/{name}")
+
+    def test_replicas_starting_together_share_one_schema(self, postgres_url: str) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(4) as pool:
+            stores = list(pool.map(lambda _: open_datastore(Path("unused"), postgres_url), range(4)))
+        inquiry_id = stores[0].log_inquiry(_inquiry("복제 서버 질문"))
+        assert stores[3].inquiry(inquiry_id).question == "복제 서버 질문"
+
+    def test_an_unreachable_server_is_a_clear_error(self) -> None:
+        from webserver import free_port
+
+        with pytest.raises(DataStoreError, match="cannot use the PostgreSQL data store"):
+            open_datastore(Path("unused"), f"postgresql://nobody@127.0.0.1:{free_port()}/none")

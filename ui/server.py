@@ -22,9 +22,10 @@ from .staff import build_staff
 
 
 def build_server(service: AssistantService, store: DataStore | None = None) -> FastAPI:
-    """The whole web app over a service; the data store defaults to the one in settings.data_dir."""
+    """The whole web app over a service; the data store defaults to the configured one (settings.database_url or
+    SQLite in settings.data_dir)."""
     settings: Settings = service.settings
-    store = store or open_datastore(settings.data_dir)
+    store = store or open_datastore(settings.data_dir, settings.database_url)
     desk = InquiryDesk(service, store)
     auth = StaffAuth(store, settings.staff)
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
