@@ -1,0 +1,50 @@
+"""The index on a real Chroma server (`chroma run`): ingest in one process, answer in another, see new documents."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings, StoreSettings
+from assistant.service import AssistantService
+from chromaserver import chroma_server
+
+ASSISTANT = Path(sys.executable).with_name("assistant")
+
+
+def _ingest_elsewhere(folder: Path, port: int, tmp_path: Path) -> subprocess.CompletedProcess:
+    """`assistant ingest` in its own process, configured from the environment as a deployment would be."""
+    env = os.environ | {
+        "ASSISTANT_STORE__KIND": "chroma-http", "ASSISTANT_STORE__HOST": "127.0.0.1",
+        "ASSISTANT_STORE__PORT": str(port), "ASSISTANT_DATA_DIR": str(tmp_path / "data"),
+    }
+    return subprocess.run([ASSISTANT, "ingest", folder], env=env, capture_output=True, text=True, cwd=tmp_path)
+
+
+@pytest.mark.model
+def test_a_document_ingested_by_another_process_is_answered_from_the_server(docs: Path, tmp_path: Path) -> None:
+    with chroma_server(tmp_path / "chroma") as port:
+        done = _ingest_elsewhere(docs, port, tmp_path)
+        assert done.returncode == 0, done.stderr
+        store = StoreSettings(kind="chroma-http", host="127.0.0.1", port=port)
+        # An index folder that does not exist: everything must come from the server.
+        service = AssistantService(Settings(store=store, index_dir=tmp_path / "no-index", data_dir=tmp_path / "data"))
+        answer = service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?")
+        assert "500" in answer.text and answer.citations[0].source == "ai_factory_ko.md"
+        assert not (tmp_path / "no-index").exists()
+
+        # A new document, ingested by another process while this one serves, is answered without a restart.
+        more = tmp_path / "more"
+        more.mkdir()
+        (more / "zones_en.md").write_text(
+            "# Regulation-free zones\n\nThe first regulation-free special zones were designated in July 2019 in "
+            "seven regions.\n", encoding="utf-8",
+        )
+        assert _ingest_elsewhere(more, port, tmp_path).returncode == 0
+        later = service.ask("When were the first regulation-free special zones designated?")
+        assert "2019" in later.text and later.citations[0].source == "zones_en.md"
+        assert service.document_count() == 4
