@@ -5,6 +5,8 @@ from __future__ import annotations
 import threading
 import uuid
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,6 +18,11 @@ from .schema import Chunk
 _BATCH = 1000
 # Collection metadata key of the mark that every completed write changes, so readers in other processes notice.
 GENERATION = "generation"
+
+
+class StoreUnavailable(RuntimeError):
+    """The Chroma server cannot be reached; the message says so in Korean and English. Calls work again once it is
+    back: nothing is cached in a broken state."""
 
 
 @dataclass(frozen=True)
@@ -136,9 +143,26 @@ class ChunkStore:
         self._vectors  # creates the collection on first use
         return self._chroma_client.get_collection(self._settings.collection)
 
+    @contextmanager
+    def _server(self) -> Iterator[None]:
+        """Calls to a Chroma server: a server that went away is a StoreUnavailable with a message users can act on."""
+        try:
+            yield
+        except StoreUnavailable:
+            raise
+        except Exception as exc:
+            if self._settings.kind != "chroma-http":
+                raise
+            where = f"{self._settings.host}:{self._settings.port}"
+            raise StoreUnavailable(
+                f"검색 색인 서버({where})에 연결할 수 없습니다. 잠시 후 다시 시도해 주세요. / The index server ({where}) "
+                f"cannot be reached; please try again shortly. ({type(exc).__name__})"
+            ) from exc
+
     def generation(self) -> str:
         """A mark that changes whenever any process completes a write to the index (read fresh every call)."""
-        return str((self._collection().metadata or {}).get(GENERATION, ""))
+        with self._server():
+            return str((self._collection().metadata or {}).get(GENERATION, ""))
 
     def reopen(self, generation: str) -> None:
         """See what other processes wrote up to this generation (a server always shows it; an embedded Chroma must
@@ -185,11 +209,12 @@ class ChunkStore:
         """Write a document's chunks (embedding them), then delete any other version of the same source."""
         ids = [f"{doc_hash[:16]}-{c.position}" for c in chunks]
         metas = [_metadata(c, doc_hash, len(chunks), t) for c, t in zip(chunks, tokens)]
-        for start in range(0, len(chunks), _BATCH):
-            end = start + _BATCH
-            self._vectors.add_texts([c.text for c in chunks[start:end]], metadatas=metas[start:end], ids=ids[start:end])
-        self._delete_where(source, keep=doc_hash)
-        self._written()
+        with self._server():
+            for start in range(0, len(chunks), _BATCH):
+                end = start + _BATCH
+                self._vectors.add_texts([c.text for c in chunks[start:end]], metadatas=metas[start:end], ids=ids[start:end])
+            self._delete_where(source, keep=doc_hash)
+            self._written()
 
     def remove_document(self, source: str) -> None:
         """Delete every chunk of a source."""
@@ -204,7 +229,8 @@ class ChunkStore:
 
     def snapshot(self) -> Snapshot:
         """Every chunk of every complete document with its search tokens, in document order."""
-        _, texts, metas = self._all()
+        with self._server():
+            _, texts, metas = self._all()
         versions = self._complete_versions(metas)
         rows = sorted(
             (
@@ -218,7 +244,8 @@ class ChunkStore:
 
     def dense_search(self, query: str, k: int, versions: dict[str, str]) -> list[tuple[Chunk, float]]:
         """The k chunks nearest the query by embedding, with cosine similarity, from the given document versions."""
-        found = self._vectors.similarity_search_with_score(query, k=k)
+        with self._server():
+            found = self._vectors.similarity_search_with_score(query, k=k)
         return [
             (_chunk(doc.page_content, doc.metadata), 1.0 - distance)
             for doc, distance in found

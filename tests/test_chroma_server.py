@@ -48,3 +48,21 @@ def test_a_document_ingested_by_another_process_is_answered_from_the_server(docs
         later = service.ask("When were the first regulation-free special zones designated?")
         assert "2019" in later.text and later.citations[0].source == "zones_en.md"
         assert service.document_count() == 4
+
+
+@pytest.mark.model
+def test_a_server_that_goes_away_is_a_clear_error_and_answers_again_when_back(docs: Path, tmp_path: Path) -> None:
+    from webserver import free_port
+
+    from assistant.store import StoreUnavailable
+
+    port = free_port()
+    with chroma_server(tmp_path / "chroma", port):
+        assert _ingest_elsewhere(docs, port, tmp_path).returncode == 0
+        store = StoreSettings(kind="chroma-http", host="127.0.0.1", port=port)
+        service = AssistantService(Settings(store=store, index_dir=tmp_path / "no-index", data_dir=tmp_path / "data"))
+        assert "500" in service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?").text
+    with pytest.raises(StoreUnavailable, match="검색 색인 서버.*cannot be reached"):
+        service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?")
+    with chroma_server(tmp_path / "chroma", port):  # back, with the same data
+        assert "500" in service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?").text
