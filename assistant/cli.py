@@ -15,6 +15,7 @@ from pydantic import ValidationError
 from .card_draft import draft_card
 from .config import Settings
 from .eligibility import match as match_programs
+from .embeddings import make_embeddings
 from .eligibility_eval import (
     citation_problems, eligibility_metrics, is_eligibility_suite, load_eligibility_suites, run_eligibility,
 )
@@ -27,6 +28,7 @@ from .metrics import METRIC_NAMES, failure_reasons, groups, metrics
 from .report import Report, comparison_table, render_html, render_markdown
 from .question import QuestionError
 from .service import AssistantService
+from .store import ChunkStore, StoreUnavailable
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -75,6 +77,27 @@ def ingest(paths: tuple[Path, ...], index_dir: Path | None) -> None:
         click.echo(f"FAILED {failure.path}: {failure.reason}", err=True)
     if report.failures:
         sys.exit(1)
+
+
+@main.command("copy-index")
+@index_option
+@click.option("--host", required=True, help="The Chroma server's host.")
+@click.option("--port", type=int, default=8000, show_default=True, help="The Chroma server's port.")
+def copy_index(index_dir: Path | None, host: str, port: int) -> None:
+    """Copy the embedded index (the index folder) onto a Chroma server, vectors included, so a deployment can serve
+    it with ASSISTANT_STORE__KIND=chroma-http without indexing again."""
+    settings = Settings()
+    folder = index_dir or settings.index_dir
+    if not folder.is_dir():
+        raise click.UsageError(f"no index at {folder}: run 'assistant ingest' first")
+    embeddings = make_embeddings(settings.embeddings)
+    local = ChunkStore(settings.store.model_copy(update={"kind": "chroma-local"}), folder, embeddings)
+    server_settings = settings.store.model_copy(update={"kind": "chroma-http", "host": host, "port": port})
+    try:
+        copied = local.copy_to(ChunkStore(server_settings, folder, embeddings))
+    except StoreUnavailable as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"Copied {copied} chunk(s) from {folder} to the Chroma server at {host}:{port}.")
 
 
 @main.command()

@@ -227,6 +227,25 @@ class ChunkStore:
         for start in range(0, len(stale), _BATCH):
             self._vectors.delete(ids=stale[start : start + _BATCH])
 
+    def copy_to(self, target: ChunkStore) -> int:
+        """Copy every chunk with its vector and metadata into another store (an embedded index onto a server), in
+        batches, unchanged; returns how many. Readers of the target see the copied documents only once each is
+        complete, as with any write."""
+        copied, offset = 0, 0
+        with self._server(), target._server():
+            while True:
+                page = self._vectors.get(include=["embeddings", "documents", "metadatas"], limit=_BATCH, offset=offset)
+                if not page["ids"]:
+                    break
+                target._collection().upsert(
+                    ids=page["ids"], embeddings=page["embeddings"], documents=page["documents"],
+                    metadatas=page["metadatas"],
+                )
+                copied += len(page["ids"])
+                offset += _BATCH
+            target._written()
+        return copied
+
     def snapshot(self) -> Snapshot:
         """Every chunk of every complete document with its search tokens, in document order."""
         with self._server():

@@ -66,3 +66,21 @@ def test_a_server_that_goes_away_is_a_clear_error_and_answers_again_when_back(do
         service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?")
     with chroma_server(tmp_path / "chroma", port):  # back, with the same data
         assert "500" in service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?").text
+
+
+@pytest.mark.model
+def test_copy_index_moves_an_embedded_index_onto_a_server(docs: Path, tmp_path: Path) -> None:
+    local = AssistantService(Settings(index_dir=tmp_path / "index", data_dir=tmp_path / "data"))
+    assert not local.ingest([docs]).failures
+    with chroma_server(tmp_path / "chroma") as port:
+        done = subprocess.run(
+            [ASSISTANT, "copy-index", "--index", tmp_path / "index", "--host", "127.0.0.1", "--port", str(port)],
+            capture_output=True, text=True,
+        )
+        assert done.returncode == 0, done.stderr
+        assert "Copied" in done.stdout
+        store = StoreSettings(kind="chroma-http", host="127.0.0.1", port=port)
+        served = AssistantService(Settings(store=store, index_dir=tmp_path / "no-index", data_dir=tmp_path / "data"))
+        assert served.document_count() == local.document_count() == 3
+        answer = served.ask("How big is the DX fund?")
+        assert "400 billion" in answer.text and answer.citations[0].source == "dx_fund_en.md"
