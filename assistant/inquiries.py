@@ -7,12 +7,15 @@ use the service directly and log nothing.
 
 from __future__ import annotations
 
+import fcntl
+import json
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from .datastore import DataStore, Inquiry
+from .evaluation import read_lines
 from .pii import mask
 from .profile import Profile
 from .schema import Answer
@@ -95,3 +98,20 @@ def eval_case(inquiry: Inquiry) -> dict:
     if inquiry.comment:
         case["notes"] = inquiry.comment
     return case
+
+
+# The suite staff add inquiries to, under the data folder; `assistant eval` runs it like any shipped suite.
+SUITE = Path("suites") / "from_inquiries.jsonl"
+
+
+def add_case(suite: Path, case: dict) -> str | None:
+    """Append a suite case as one JSONL line and return the line; None, and nothing written, when the suite already
+    has a case with its id."""
+    line = json.dumps(case, ensure_ascii=False)
+    suite.parent.mkdir(parents=True, exist_ok=True)
+    with open(suite, "a", encoding="utf-8") as out:
+        fcntl.flock(out, fcntl.LOCK_EX)  # two staff adding at once: one reads the ids and writes, then the other
+        if any(data.get("id") == case["id"] for _, data in read_lines(suite)):
+            return None
+        out.write(line + "\n")
+    return line

@@ -11,11 +11,11 @@ import io
 from typing import Literal
 
 from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, status
-from fastapi.responses import Response
+from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
 from assistant.datastore import Inquiry, InquiryFilter
-from assistant.inquiries import InquiryDesk, eval_case
+from assistant.inquiries import SUITE, InquiryDesk, eval_case
 from assistant.profile import Profile
 from assistant.question import QuestionError
 
@@ -126,6 +126,14 @@ def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
         if found is None:
             raise HTTPException(status.HTTP_404_NOT_FOUND, f"no inquiry {inquiry_id}")
         return eval_case(found)
+
+    @staff.get(f"/{SUITE.as_posix()}")
+    def suite() -> FileResponse:
+        """The eval suite staff built from inquiries in the console (JSONL; run it with `assistant eval`)."""
+        path = desk.service.settings.data_dir / SUITE
+        if not path.is_file():
+            raise HTTPException(status.HTTP_404_NOT_FOUND, "no inquiry has been added to the suite yet")
+        return FileResponse(path, media_type="application/x-ndjson", filename=path.name)
 
     app.include_router(public)
     app.include_router(staff)
