@@ -80,6 +80,17 @@ def test_files_are_checked_saved_whole_and_indexed(service, tmp_path):
     assert "3,000만 원" in service.ask(VOUCHER_QUESTION).text
 
 
+def test_hwp_and_hwpx_notices_upload_together(service, tmp_path):
+    from test_hwp import build_notice
+
+    files = [build_notice(tmp_path / "in", "hwpx", stem="smart_factory_2026"),
+             build_notice(tmp_path / "in", "hwp", stem="smart_factory_2026_copy")]
+    report = uploads(service, tmp_path / "data").upload(files)
+    assert report.indexed == ["smart_factory_2026.hwpx", "smart_factory_2026_copy.hwp"] and not report.refused
+    answer = service.ask("스마트공장 구축 지원사업 고도화 단계의 지원 한도는 얼마인가요?")
+    assert "1억 2,000만 원" in answer.text and answer.citations[0].source.startswith("smart_factory_2026")
+
+
 def test_a_file_that_cannot_be_read_never_replaces_the_good_copy(service, tmp_path):
     box = uploads(service, tmp_path / "data")
     good = "# 항만 안내\n\n## 신청\n항만 물류 고도화 사업은 해양수산부에 신청한다.\n"
