@@ -93,3 +93,33 @@ def chunk_pages(pages: list[Page], settings: ChunkingSettings) -> list[Chunk]:
                 )
             )
     return chunks
+
+
+def join_chunks(chunks: list[Chunk]) -> str:
+    """The text that chunks were cut from (one page's, in position order): each section's heading once, its pieces
+    joined without the overlap neighbouring pieces share."""
+    lines: list[str] = []
+    heading, previous = None, ""
+    for chunk in chunks:
+        prefix = f"{chunk.heading}\n"
+        body = chunk.text[len(prefix):] if chunk.heading and chunk.text.startswith(prefix) else chunk.text
+        if chunk.heading != heading:
+            heading, previous = chunk.heading, ""
+            if heading:
+                lines.append(heading)
+        shared = _overlap(previous, body)
+        if shared:
+            lines[-1] += body[shared:]
+        else:
+            lines.append(body)
+        previous = body
+    return "\n".join(lines)
+
+
+def _overlap(previous: str, following: str) -> int:
+    """How many leading characters of a piece repeat the end of the piece before it (0 when none; a match of one
+    character is taken for chance)."""
+    for size in range(min(len(previous), len(following)), 1, -1):
+        if previous.endswith(following[:size]):
+            return size
+    return 0

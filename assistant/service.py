@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from .answer import Delta, make_generator
+from .chunking import join_chunks
 from .config import Settings
 from .eligibility import Assessment, match
 from .eligibility_answer import write_assessments
@@ -22,7 +23,7 @@ from .question import Question, QuestionParser
 from .reading import Reader, Reading
 from .retrieval import HybridRetriever, Retriever
 from .routing import reply
-from .schema import Answer, Hit, IngestReport
+from .schema import Answer, Hit, IngestReport, Page
 from .store import ChunkStore
 from .tokens import Tokenizer
 
@@ -122,6 +123,14 @@ class AssistantService:
     def document_count(self) -> int:
         """How many documents are completely indexed."""
         return len({chunk.source for chunk in self._retriever.chunks})
+
+    def page_text(self, source: str, page: int | None) -> Page | None:
+        """A page of an indexed document as the index holds it (the whole document when it has no pages): its chunks
+        joined in order without the overlaps they share; None when the index has no such document or page."""
+        chunks = [c for c in self._retriever.chunks if c.source == source and c.page == page]
+        if not chunks:
+            return None
+        return Page(source, page, join_chunks(chunks), chunks[0].title)
 
     def stream(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Iterator[Event]:
         """Answer a turn step by step: the passages found, the reader's verdict, the answer as it is written. A

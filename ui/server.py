@@ -18,6 +18,7 @@ from assistant.service import AssistantService
 from .api import api
 from .app import build_app
 from .auth import StaffAuth, login_redirect
+from .source_view import source_router
 from .staff import build_staff
 
 
@@ -40,6 +41,7 @@ def build_server(service: AssistantService, store: DataStore | None = None) -> F
 
     server.mount("/api", api(desk, auth))
     server.include_router(auth.router())
+    server.include_router(source_router(service))
     gr.mount_gradio_app(server, build_staff(desk, settings), path="/staff", auth_dependency=auth.user)
     # Last: the chat answers every path not taken above.
     gr.mount_gradio_app(server, build_app(desk), path="")
