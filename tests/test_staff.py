@@ -157,15 +157,16 @@ def test_a_wrong_password_is_refused_on_the_login_page(browser, site):
 def test_the_console_and_the_staff_api_need_a_login(browser, site):
     context = browser.new_context()
     request = context.request
-    page = request.get(site.url + "/staff/", max_redirects=0)
-    assert page.status == 303 and page.headers["location"] == "/login?next=/staff/"
+    console = request.get(site.url + "/staff/", max_redirects=0)
+    assert console.status == 303 and console.headers["location"] == "/login?next=/staff/"
     for path in ("/staff/config", "/staff/gradio_api/info", "/api/staff/inquiries", "/api/staff/inquiries.csv",
                  "/api/staff/inquiries/1/case", f"/api/staff/{SUITE.as_posix()}"):
         assert request.get(site.url + path, max_redirects=0).status == 401, path
     upload = request.post(site.url + "/staff/gradio_api/upload",
                           multipart={"files": {"name": "a.md", "mimeType": "text/markdown", "buffer": b"# a"}})
     assert upload.status == 401
-    join = request.post(site.url + "/staff/gradio_api/queue/join", data={"fn_index": 0, "data": [], "session_hash": "x"})
+    join = request.post(site.url + "/staff/gradio_api/queue/join",
+                        data={"fn_index": 0, "data": [], "session_hash": "x"})
     assert join.status == 401
     context.close()
 
@@ -228,8 +229,9 @@ class LogFilters:
         self.page.locator("#filter-search").click()
         expected = [row.id for row in self.site.store.inquiries(InquiryFilter(**self.values))]
         self.page.wait_for_function(
-            """ids => JSON.stringify([...document.querySelectorAll('#log-table [role=gridcell][data-col="0"]')]
-                .sort((a, b) => a.dataset.row - b.dataset.row).map(c => Number(c.innerText.trim()))) == JSON.stringify(ids)""",
+            """ids => JSON.stringify(ids) == JSON.stringify(
+                [...document.querySelectorAll('#log-table [role=gridcell][data-col="0"]')]
+                .sort((a, b) => a.dataset.row - b.dataset.row).map(cell => Number(cell.innerText.trim())))""",
             arg=expected,
         )
         return expected
@@ -255,7 +257,8 @@ def test_the_inquiry_log_filters_exports_csv_and_turns_an_inquiry_into_a_suite_c
     assert filters.search(channel=("채팅 / Chat", "chat"), text="협력 모델") == [asked_in_chat.id]
     assert filters.search(channel=ALL, text="", feedback=("도움 안 됨 / Unhelpful", "unhelpful")) == [asked["inquiry_id"]]
     today = datetime.now(UTC).date()
-    out_of_scope = filters.search(feedback=ALL, outcome=("범위 밖 / out_of_scope", "out_of_scope"), since=today.isoformat())
+    out_of_scope = filters.search(feedback=ALL, outcome=("범위 밖 / out_of_scope", "out_of_scope"),
+                                  since=today.isoformat())
     assert out_of_scope == [asked["inquiry_id"]]
     assert filters.search(until=(today - timedelta(days=1)).isoformat()) == []
     filters.search(until="")
@@ -300,7 +303,8 @@ def test_the_console_shows_who_is_logged_in_and_logs_out(staff, site):
     staff.wait_for_url(site.url + "/login")
     # The session is closed on the server, not only forgotten by this browser.
     other = staff.context.browser.new_context()
-    assert other.request.get(site.url + "/api/staff/inquiries", headers={"Cookie": f"assistant_staff={session}"}).status == 401
+    stale = other.request.get(site.url + "/api/staff/inquiries", headers={"Cookie": f"assistant_staff={session}"})
+    assert stale.status == 401
     other.close()
     staff.goto(site.url + "/staff/")
     assert staff.url.startswith(site.url + "/login?next=")
@@ -328,12 +332,15 @@ def test_the_console_is_usable_on_a_phone(browser, site):
 def test_the_log_table_shows_the_csv_exports_values():
     from assistant_ui.staff import COLUMNS, csv_link, log_filter, log_rows
 
-    rows = log_rows([Inquiry(id=7, at="2026-01-02T03:04:05+00:00", question="몇 개?", outcome="answered", helpful=False,
-                             comment="틀림", citations=[{"source": "a.pdf", "page": 3, "snippet": "x"}], latency_ms=12.5)])
+    rows = log_rows([Inquiry(
+        id=7, at="2026-01-02T03:04:05+00:00", question="몇 개?", outcome="answered", helpful=False, comment="틀림",
+        citations=[{"source": "a.pdf", "page": 3, "snippet": "x"}], latency_ms=12.5,
+    )])
     assert rows == [["7", "2026-01-02 03:04:05", "chat", "몇 개?", "", "answered", "a.pdf p.3", "12.5",
                      "도움 안 됨 / unhelpful", "틀림"]] and len(COLUMNS) == len(rows[0])
     where = log_filter(" 팩토리 ", "answered", "", None, "helpful", "2026-01-01", None)
-    assert (where.text, where.outcome, where.channel, where.since, where.until) == ("팩토리", "answered", "", "2026-01-01", "")
+    shown = (where.text, where.outcome, where.channel, where.since, where.until)
+    assert shown == ("팩토리", "answered", "", "2026-01-01", "")
     assert csv_link(where) == ("/api/staff/inquiries.csv?text=%ED%8C%A9%ED%86%A0%EB%A6%AC&outcome=answered"
                                "&feedback=helpful&since=2026-01-01&limit=100000")
     import gradio as gr
@@ -351,4 +358,5 @@ def test_a_case_is_added_to_the_suite_once_and_loads(tmp_path):
     assert add_case(suite, eval_case(answered)) is None
     add_case(suite, eval_case(Inquiry(id=4, question="날씨?", outcome="out_of_scope", abstained=True)))
     cases = load_suites([suite])
-    assert [(c.id, c.answerable, c.outcome) for c in cases] == [("inquiry-3", True, ""), ("inquiry-4", False, "out_of_scope")]
+    assert [(c.id, c.answerable, c.outcome) for c in cases] == [
+        ("inquiry-3", True, ""), ("inquiry-4", False, "out_of_scope")]

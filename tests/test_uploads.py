@@ -115,8 +115,9 @@ def test_one_upload_at_a_time_and_the_chat_answers_from_complete_documents_meanw
             assert go_on.wait(120)
 
     box = uploads(service, tmp_path / "data")
+    late = HARBOUR_MD.replace("8억", "9억").replace("스마트 항만", "스마트 부두")
     files = [received(tmp_path / "in", "rail_ko.md", "# 철도 공고\n\n## 지원\n철도 부품 국산화 사업은 과제당 5억 원을 지원한다.\n"),
-             received(tmp_path / "in", "harbour_late_ko.md", HARBOUR_MD.replace("8억", "9억").replace("스마트 항만", "스마트 부두"))]
+             received(tmp_path / "in", "harbour_late_ko.md", late)]
     result = {}
     worker = threading.Thread(target=lambda: result.setdefault("report", box.upload(files, pause)))
     worker.start()

@@ -28,15 +28,21 @@ OUTCOME_NAMES = {
     "answered": "답변", "unanswerable": "답 없음", "clarification": "되물음", "out_of_scope": "범위 밖",
     "small_talk": "인사·잡담", "harmful": "유해 요청", "personal_data": "개인정보 포함", "guardrail": "지시 무시 시도",
 }
-LANGUAGES = [ALL, ("한국어 / Korean", "ko"), ("영어 / English", "en"), ("독일어 / German", "de")]
-CHANNELS = [ALL, ("채팅 / Chat", "chat"), ("API", "api")]
-FEEDBACK = [ALL, ("도움됨 / Helpful", "helpful"), ("도움 안 됨 / Unhelpful", "unhelpful"), ("평가 없음 / No feedback", "none")]
+# The log's dropdown filters, in the order log_filter takes them: name, label, (option, value) choices.
+FILTERS = [
+    ("outcome", "결과 / Outcome", [ALL, *((f"{OUTCOME_NAMES.get(o, o)} / {o}", o) for o in OUTCOMES)]),
+    ("language", "언어 / Language", [ALL, ("한국어 / Korean", "ko"), ("영어 / English", "en"), ("독일어 / German", "de")]),
+    ("channel", "채널 / Channel", [ALL, ("채팅 / Chat", "chat"), ("API", "api")]),
+    ("feedback", "평가 / Feedback",
+     [ALL, ("도움됨 / Helpful", "helpful"), ("도움 안 됨 / Unhelpful", "unhelpful"), ("평가 없음 / No feedback", "none")]),
+]
 # The log's columns: fields of the CSV export, with their headings; and how its feedback values read.
 COLUMNS = {
     "id": "번호 / ID", "at": "시간(UTC) / Time (UTC)", "channel": "채널 / Channel", "question": "질문 / Question",
     "language": "언어 / Language", "outcome": "결과 / Outcome", "sources": "출처 / Sources",
     "latency_ms": "지연(ms) / Latency (ms)", "helpful": "평가 / Feedback", "comment": "의견 / Comment",
 }
+COLUMN_WIDTHS = ["60px", "120px", "80px", "250px", "80px", "120px", "150px", "90px", "120px", "150px"]
 RATINGS = {"True": "도움됨 / helpful", "False": "도움 안 됨 / unhelpful"}
 SHOWN_ROWS = 500
 EXPORT_ROWS = 100_000
@@ -58,6 +64,15 @@ LINK = '${value ? `<a href="${value}" download>${label}</a>` : ""}'
 
 def signed_in(request: gr.Request) -> str:
     return f"로그인: **{request.username}** / Signed in as **{request.username}**"
+
+
+def upload_help(max_mb: float) -> str:
+    return (
+        f"PDF, 마크다운, 텍스트, 한글(HWP, HWPX) 파일을 여러 개 함께 올릴 수 있습니다(파일당 {max_mb:g} MB까지). "
+        "같은 이름의 파일은 새 내용으로 바뀝니다.  \n"
+        f"Upload PDF, Markdown, text, HWP or HWPX files, several at once (up to {max_mb:g} MB each). "
+        "A file with the name of an indexed one replaces it."
+    )
 
 
 def indexed_count(count: int) -> str:
@@ -83,8 +98,10 @@ def log_filter(text: str, outcome: str, language: str, channel: str, feedback: s
             days.append(date.fromisoformat(day.strip()[:10]).isoformat() if day and day.strip() else "")
         except ValueError:
             raise gr.Error(BAD_DATE) from None
-    return InquiryFilter(text=(text or "").strip(), outcome=outcome or "", language=language or "", channel=channel or "",
-                         feedback=feedback or "", since=days[0], until=days[1], limit=SHOWN_ROWS)
+    return InquiryFilter(
+        text=(text or "").strip(), outcome=outcome or "", language=language or "", channel=channel or "",
+        feedback=feedback or "", since=days[0], until=days[1], limit=SHOWN_ROWS,
+    )
 
 
 def csv_link(where: InquiryFilter) -> str:
@@ -143,51 +160,49 @@ def build_staff(desk: InquiryDesk, settings: Settings) -> gr.Blocks:
                         min_width=120)
         with gr.Tabs():
             with gr.Tab("업로드 / Upload", id="upload"):
-                gr.Markdown(
-                    f"PDF, 마크다운, 텍스트, 한글(HWP, HWPX) 파일을 여러 개 함께 올릴 수 있습니다(파일당 {settings.ui.max_upload_mb:g} MB까지). "
-                    "같은 이름의 파일은 새 내용으로 바뀝니다.  \n"
-                    f"Upload PDF, Markdown, text, HWP or HWPX files, several at once (up to {settings.ui.max_upload_mb:g} MB "
-                    "each). A file with the name of an indexed one replaces it."
-                )
+                gr.Markdown(upload_help(settings.ui.max_upload_mb))
                 files = gr.File(label="파일 / Files", file_count="multiple", elem_id="upload-files")
                 start = gr.Button("올리고 색인하기 / Upload and index", variant="primary", elem_id="upload-start")
                 report = gr.Textbox(label="결과 / Report", lines=4, interactive=False, elem_id="upload-report")
                 count = gr.Markdown(lambda: indexed_count(desk.service.document_count()), elem_id="document-count")
             with gr.Tab("문의 기록 / Inquiry log", id="log"):
                 with gr.Row():
-                    text = gr.Textbox(label="질문 검색 / Search questions", max_lines=1, elem_id="filter-text", min_width=200)
-                    outcome = gr.Dropdown([ALL, *((f"{OUTCOME_NAMES.get(o, o)} / {o}", o) for o in OUTCOMES)], value="",
-                                          label="결과 / Outcome", elem_id="filter-outcome", min_width=160)
-                    language = gr.Dropdown(LANGUAGES, value="", label="언어 / Language", elem_id="filter-language", min_width=140)
-                    channel = gr.Dropdown(CHANNELS, value="", label="채널 / Channel", elem_id="filter-channel", min_width=140)
-                    feedback = gr.Dropdown(FEEDBACK, value="", label="평가 / Feedback", elem_id="filter-feedback", min_width=160)
+                    text = gr.Textbox(label="질문 검색 / Search questions", max_lines=1, elem_id="filter-text",
+                                      min_width=200)
+                    dropdowns = [
+                        gr.Dropdown(choices, value="", label=label, elem_id=f"filter-{name}", min_width=150)
+                        for name, label, choices in FILTERS
+                    ]
                 with gr.Row(equal_height=True):
-                    since = gr.DateTime(include_time=False, type="string", label="시작일 / From", elem_id="filter-since",
-                                        min_width=200)
-                    until = gr.DateTime(include_time=False, type="string", label="종료일 / To", elem_id="filter-until",
-                                        min_width=200)
+                    since = gr.DateTime(include_time=False, type="string", label="시작일 / From",
+                                        elem_id="filter-since", min_width=200)
+                    until = gr.DateTime(include_time=False, type="string", label="종료일 / To",
+                                        elem_id="filter-until", min_width=200)
                     find = gr.Button("조회 / Search", variant="primary", elem_id="filter-search", min_width=120)
-                table = gr.Dataframe(headers=list(COLUMNS.values()), interactive=False, wrap=True, max_height=420,
-                                     column_widths=["60px", "120px", "80px", "250px", "80px", "120px", "150px", "90px",
-                                                    "120px", "150px"],
-                                     label=f"문의(최근 {SHOWN_ROWS}건까지, 최신순) / Inquiries (newest first, up to {SHOWN_ROWS})",
-                                     elem_id="log-table")
-                export = gr.HTML(html_template=LINK, label="CSV 내려받기 / Download CSV", js_on_load=None, elem_id="export-csv")
-                gr.Markdown("### 평가 세트에 추가 / Add to the eval suite\n"
-                            "표에서 문의를 고르고 답변을 검토한 뒤 추가하세요. / Select an inquiry, review its answer, then add it.")
+                table = gr.Dataframe(
+                    headers=list(COLUMNS.values()), column_widths=COLUMN_WIDTHS, interactive=False, wrap=True,
+                    max_height=420, elem_id="log-table",
+                    label=f"문의(최근 {SHOWN_ROWS}건까지, 최신순) / Inquiries (newest first, up to {SHOWN_ROWS})",
+                )
+                export = gr.HTML(html_template=LINK, label="CSV 내려받기 / Download CSV", js_on_load=None,
+                                 elem_id="export-csv")
+                gr.Markdown("### 평가 세트에 추가 / Add to the eval suite\n표에서 문의를 고르고 답변을 검토한 뒤 "
+                            "추가하세요. / Select an inquiry, review its answer, then add it.")
                 with gr.Row(equal_height=True):
                     case_id = gr.Number(label="문의 번호 / Inquiry ID", precision=0, elem_id="case-id", min_width=140)
                     add_button = gr.Button("평가 세트에 추가 / Add to suite", elem_id="case-add", min_width=160)
-                answer = gr.Textbox(label="답변(검토용) / Answer (for review)", interactive=False, lines=3, elem_id="case-answer")
+                answer = gr.Textbox(label="답변(검토용) / Answer (for review)", interactive=False, lines=3,
+                                    elem_id="case-answer")
                 status = gr.Markdown(elem_id="case-status")
                 line = gr.Textbox(label="추가한 줄 / Line added", interactive=False, lines=3, buttons=["copy"],
                                   elem_id="case-line")
-                suite_link = gr.HTML(html_template=LINK, label=f"{suite.name} 내려받기 / Download {suite.name}", js_on_load=None,
-                                     elem_id="suite-file")
+                suite_link = gr.HTML(html_template=LINK, label=f"{suite.name} 내려받기 / Download {suite.name}",
+                                     js_on_load=None, elem_id="suite-file")
 
         console.load(signed_in, outputs=user, api_visibility="private")
-        start.click(upload, inputs=files, outputs=[report, files, count], show_progress_on=report, api_visibility="private")
-        form = [text, outcome, language, channel, feedback, since, until]
+        start.click(upload, inputs=files, outputs=[report, files, count], show_progress_on=report,
+                    api_visibility="private")
+        form = [text, *dropdowns, since, until]
         for trigger in (console.load, find.click, text.submit):
             trigger(search, inputs=form, outputs=[table, export], api_visibility="private")
         table.select(pick, outputs=[case_id, answer], api_visibility="private")
