@@ -1,172 +1,172 @@
-"""The public chat: a chat over InquiryDesk.stream() with a sources panel. It renders events and holds no answer logic."""
+"""The public chat's layout and wiring: chat with a sources panel and feedback, example questions, a company profile
+with the programs it qualifies for, Korean first with an English switch. It renders what the desk yields."""
 
 from __future__ import annotations
 
-import logging
-import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import gradio as gr
 
-from assistant.schema import Answer, Citation
-from assistant.question import QuestionError
-from assistant.answer import Delta
-from assistant.pii import mask
 from assistant.inquiries import InquiryDesk
-from assistant.service import Answered, Retrieved
+from assistant.profile import Profile
 
-log = logging.getLogger(__name__)
+from .chat import Message, Turn, View, respond, select
+from .feedback import rate
+from .profile_panel import ProfileError, ProfilePanel, facts, read_profile, render_programs
+from .sources import render_sources
+from .strings import EXAMPLES, LANGUAGES, text
+from .style import CSS
 
-TITLE = "중소기업 지원사업 도우미 · SME Support Assistant"
-DESCRIPTION = (
-    "정부 지원사업 문서에서 답을 찾아 출처(문서, 쪽, 인용문)와 함께 알려 드립니다.  \n"
-    "Answers questions about government support programs from the indexed documents, with cited sources."
-)
-EXAMPLES = [
-    "2030년까지 AI 팩토리를 몇 개 만드나요?",
-    "How big is the DX innovation fund?",
-    "우리 회사(경북, 제조업, 직원 45명)가 스마트공장 지원을 받을 수 있나요?",
-    "창업 3년차 부산 제조업체인데 창업기반지원자금 받을 수 있나요?",
-]
-SOURCES_HEADING = "### 출처 / Sources"
-SEARCHING = "문서를 찾는 중… / Searching…"
-WRITING = "답을 작성하는 중… / Writing the answer…"
-NO_SOURCES_YET = "질문을 하면 답의 근거가 된 문서와 인용문이 여기에 표시됩니다. / Sources for the latest answer appear here."
-CLOSEST_SOURCE = "질문에 답하지는 않지만 가장 가까운 문단 / The closest passage (it does not answer the question):"
-NO_SOURCE_ANSWERS = "제공된 문서 중 이 질문에 답하는 출처가 없습니다. / No indexed source answers this question."
-SORRY = "죄송합니다. 질문을 처리하지 못했습니다. 잠시 후 다시 시도해 주세요. / Sorry, something went wrong; please try again."
-SHOWN_QUESTION_CHARS = 500
-_INLINE_SPECIALS = re.compile(r"[\\`*_\[\]<>|~$]|&(?=#?\w+;)")
-_LINE_START_SPECIALS = re.compile(r"^([ \t]*(?:\d+)?)([#+=.)-])", re.MULTILINE)  # headings, lists, rules
-
-Message = dict[str, Any]
-# (chat messages, sources Markdown, textbox value, the user's earlier messages as typed)
-Update = tuple[list[Message], str, str, list[str]]
-# Earlier messages kept per conversation: enough for the facts a user gives over a few turns.
-KEPT_TURNS = 10
+FIRST = "ko"
+# After the sources panel shows a picked answer, scroll to the entry its [n] marker named (if one was clicked).
+SCROLL_TO_TARGET = """() => {
+    const id = decodeURIComponent(location.hash.slice(1));
+    const target = id && document.getElementById(id);
+    if (target) target.scrollIntoView({block: 'nearest'});
+}"""
 
 
-def escape(text: str) -> str:
-    """Make untrusted text render literally in Markdown: backslash-escape HTML and Markdown syntax, nothing more.
-
-    Backslashes rather than HTML entities keep the text readable where Gradio shows it raw (aria-labels, copy).
-    """
-    text = _INLINE_SPECIALS.sub(lambda m: "\\" + m.group(0), text)
-    return _LINE_START_SPECIALS.sub(r"\1\\\2", text)
-
-
-def found_status(count: int) -> str:
-    """The status line after retrieval: how many passages were found."""
-    if count == 0:
-        return "관련 문단을 찾지 못했습니다. / No relevant passages found."
-    return f"관련 문단 {count}개를 찾았습니다. 답을 정리하는 중… / Found {count} passages; writing the answer…"
-
-
-def shown_question(question: str) -> str:
-    """The user's question as shown in the chat: personal data masked, escaped, whitespace collapsed, very long
-    text shortened."""
-    text = mask(" ".join((question or "").split()))[0]
-    if len(text) > SHOWN_QUESTION_CHARS:
-        text = text[:SHOWN_QUESTION_CHARS] + "…"
-    return escape(text)
-
-
-def shown_answer(answer: Answer) -> str:
-    """The answer as shown in the chat: its text, and its note (guidance not drawn from the documents) below."""
-    return escape(answer.text) + (f"\n\n{escape(answer.note)}" if answer.note else "")
-
-
-def render_citation(citation: Citation) -> str:
-    """One source as Markdown: '[n] file — title, p.N · heading' and the quoted passage as a blockquote."""
-    line = f"**\\[{citation.number}\\] {escape(citation.source)}**"
-    if citation.title:
-        line += f" — {escape(citation.title)}"
-    if citation.page is not None:
-        line += f", p.{citation.page}"
-    if citation.heading:
-        line += f" · {escape(citation.heading)}"
-    quote = escape(" ".join(citation.snippet.split()))
-    return f"{line}\n\n> {quote}"
-
-
-def render_sources(answer: Answer | None, status: str = "") -> str:
-    """The sources panel for the latest answer, or a status line while it is being written."""
-    if answer is None:
-        return f"{SOURCES_HEADING}\n\n{status or NO_SOURCES_YET}"
-    if not answer.citations:
-        return f"{SOURCES_HEADING}\n\n{NO_SOURCE_ANSWERS}"
-    lead = [CLOSEST_SOURCE] if answer.abstained else []
-    return "\n\n".join([SOURCES_HEADING, *lead, *(render_citation(c) for c in answer.citations)])
-
-
-def footer(document_count: int) -> str:
-    """The footer line: how many documents are indexed."""
-    return f"색인된 문서 {document_count}개 / {document_count} documents indexed"
-
-
-def _reply(history: list[Message], text: str) -> list[Message]:
-    """A new message list: the history and the assistant's reply (or status) so far."""
-    return [*history, {"role": "assistant", "content": text}]
-
-
-def respond(
-    desk: InquiryDesk, question: str, history: list[Message] | None, asked: list[str] | None = None
-) -> Iterator[Update]:
-    """Stream one turn: yields (chat messages, sources Markdown, textbox value, earlier messages) as the service's
-    events arrive. asked: the user's earlier messages as typed (the chat shows them escaped); a cleared chat
-    starts a new conversation."""
-    history = list(history or [])
-    earlier = list(asked or [])[-KEPT_TURNS:] if history else []
-    kept = earlier
-    if question and question.strip():
-        history.append({"role": "user", "content": shown_question(question)})
-        kept = [*earlier, mask(question)[0]]  # the conversation is kept without personal data
-    yield _reply(history, SEARCHING), render_sources(None, SEARCHING), "", kept
-    written = ""  # an answer being written (LLM), shown as it grows; the final answer replaces it
-    try:
-        for event in desk.stream(question or "", earlier):
-            if isinstance(event, Retrieved):
-                status = found_status(len(event.hits))
-                yield _reply(history, status), render_sources(None, status), "", kept
-            elif isinstance(event, Delta):
-                written += event.text
-                yield _reply(history, escape(written)), render_sources(None, WRITING), "", kept
-            elif isinstance(event, Answered):
-                yield _reply(history, shown_answer(event.answer)), render_sources(event.answer), "", kept
-    except QuestionError as exc:
-        yield _reply(history, f"죄송합니다. {escape(str(exc))}"), render_sources(None), "", kept
-    except Exception:  # the page must survive a failing backend; the details go to the log
-        log.exception("answering failed")
-        yield _reply(history, SORRY), render_sources(None), "", kept
+def footer(language: str, document_count: int) -> str:
+    return text("footer", language, count=document_count)
 
 
 def build_app(desk: InquiryDesk) -> gr.Blocks:
     """The chat's Gradio app; ui.server mounts it at the site's root."""
-    with gr.Blocks(title="중소기업 지원사업 도우미 / SME Support Assistant", analytics_enabled=False) as app:
-        gr.Markdown(f"# {TITLE}\n\n{DESCRIPTION}", elem_id="header")
+    labels: list[tuple[gr.components.Component, Callable[[str], Any]]] = []
+
+    def labelled(component, update: Callable[[str], Any]):
+        """Register how a component is shown in another language."""
+        labels.append((component, update))
+        return component
+
+    lang = FIRST
+    with gr.Blocks(title=f"{text('page_title', 'ko')} / {text('page_title', 'en')}", analytics_enabled=False) as app:
         with gr.Row(equal_height=False):
-            with gr.Column(scale=3):
-                chat = gr.Chatbot(
-                    label="대화 / Chat", elem_id="chat", height=520, feedback_options=None,
-                    latex_delimiters=[], buttons=["copy"],
-                )
-                with gr.Row(equal_height=True):
-                    box = gr.Textbox(
-                        show_label=False, container=False, placeholder="질문을 입력하세요 / Ask a question", elem_id="question",
-                        scale=5, lines=1, max_lines=4, autofocus=True,
-                    )
-                    send = gr.Button("보내기 / Send", variant="primary", elem_id="send", scale=1, min_width=120)
-                gr.Examples(EXAMPLES, inputs=box, label="예시 질문 / Example questions")
-            with gr.Column(scale=2):
-                sources = gr.Markdown(render_sources(None), elem_id="sources", latex_delimiters=[], container=True, padding=True)
-        gr.Markdown(lambda: footer(desk.service.document_count()), elem_id="footer")
+            with gr.Column(scale=4, min_width=280):
+                labelled(gr.Markdown(text("header", lang), elem_id="header"), lambda l: gr.Markdown(text("header", l)))
+            language = gr.Radio(LANGUAGES, value=lang, show_label=False, container=False, elem_id="language",
+                                scale=1, min_width=180)
+        with gr.Tabs(elem_id="tabs"):
+            with gr.Tab(text("tab_chat", lang), id="chat-tab", elem_id="chat-tab") as chat_tab:
+                labelled(chat_tab, lambda l: gr.Tab(label=text("tab_chat", l)))
+                profile_note = gr.Markdown(visible=False, elem_id="profile-note")
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=3, min_width=340):
+                        chat = labelled(gr.Chatbot(
+                            label=text("chat", lang), placeholder=text("chat_placeholder", lang), elem_id="chat",
+                            height="min(520px, 50vh)", feedback_options=None, latex_delimiters=[], buttons=["copy"],
+                        ), lambda l: gr.Chatbot(label=text("chat", l), placeholder=text("chat_placeholder", l)))
+                        with gr.Row(equal_height=True):
+                            box = labelled(gr.Textbox(
+                                show_label=False, container=False, placeholder=text("question", lang),
+                                elem_id="question", scale=5, lines=1, max_lines=4, autofocus=True, min_width=120,
+                            ), lambda l: gr.Textbox(placeholder=text("question", l)))
+                            send = labelled(gr.Button(text("send", lang), variant="primary", elem_id="send", scale=1,
+                                                      min_width=70), lambda l: gr.Button(text("send", l)))
+                            new = labelled(gr.Button(text("new_chat", lang), elem_id="new-chat", scale=1, min_width=70),
+                                           lambda l: gr.Button(text("new_chat", l)))
+                    with gr.Column(scale=2, min_width=300):
+                        sources = gr.HTML(render_sources(None, lang), elem_id="sources", head=f"<style>{CSS}</style>")
+                        with gr.Column(visible=False, variant="panel", elem_id="feedback") as feedback:
+                            labelled(gr.Markdown(f"**{text('feedback', lang)}**", padding=True),
+                                     lambda l: gr.Markdown(f"**{text('feedback', l)}**"))
+                            comment = labelled(gr.Textbox(
+                                label=text("feedback_comment", lang), placeholder=text("feedback_hint", lang),
+                                lines=2, max_length=2000, elem_id="feedback-comment",
+                            ), lambda l: gr.Textbox(label=text("feedback_comment", l),
+                                                    placeholder=text("feedback_hint", l)))
+                            with gr.Row():
+                                helpful = labelled(gr.Button(text("helpful", lang), elem_id="helpful", size="sm"),
+                                                   lambda l: gr.Button(text("helpful", l)))
+                                unhelpful = labelled(gr.Button(text("unhelpful", lang), elem_id="unhelpful", size="sm"),
+                                                     lambda l: gr.Button(text("unhelpful", l)))
+                            status = gr.Markdown(elem_id="feedback-status", padding=True)
+                examples = labelled(gr.Dataset(
+                    components=[box], samples=[[q] for q in EXAMPLES[lang]], label=text("examples", lang),
+                    elem_id="examples",
+                ), lambda l: gr.Dataset(samples=[[q] for q in EXAMPLES[l]], label=text("examples", l)))
+            with gr.Tab(text("tab_programs", lang), id="programs-tab", elem_id="programs-tab") as programs_tab:
+                labelled(programs_tab, lambda l: gr.Tab(label=text("tab_programs", l)))
+                with gr.Row(equal_height=False):
+                    with gr.Column(scale=2, min_width=300):
+                        labelled(gr.Markdown(_profile_heading(lang), elem_id="profile-heading"),
+                                 lambda l: gr.Markdown(_profile_heading(l)))
+                        panel = ProfilePanel(lang)
+                        labels.extend(panel.labels())
+                    with gr.Column(scale=3, min_width=320):
+                        programs = gr.HTML(render_programs([], Profile(), lang), elem_id="programs")
+        bottom = gr.Markdown(lambda: footer(FIRST, desk.service.document_count()), elem_id="footer")
 
-        asked = gr.State([])
+        asked, turns, selected, profile = gr.State([]), gr.State({}), gr.State(None), gr.State(Profile())
+        conversation = [chat, sources, box, asked, turns, selected, feedback, status]
 
-        def turn(question: str, history: list[Message], earlier: list[str]) -> Iterator[Update]:
-            yield from respond(desk, question, history, earlier)
+        def shown(view: View, language: str) -> tuple:
+            """A View as the values of the conversation's components."""
+            return (view.messages, view.sources or render_sources(None, language), "", view.asked, view.turns,
+                    view.selected, gr.Column(visible=view.rateable), "")
+
+        def turn(question: str, history: list[Message], earlier: list[str], kept: dict[int, Turn], company: Profile,
+                 language: str, request: gr.Request) -> Iterator[tuple]:
+            session = (request.session_hash or "") if request else ""
+            for view in respond(desk, question, history, earlier, kept, company, language, session):
+                yield shown(view, language)
 
         for trigger in (box.submit, send.click):
-            trigger(turn, inputs=[box, chat, asked], outputs=[chat, sources, box, asked], api_visibility="private")
+            trigger(turn, inputs=[box, chat, asked, turns, profile, language], outputs=conversation,
+                    api_visibility="private")
+        for trigger in (new.click, chat.clear):  # the button, and the chat's own clear icon
+            trigger(lambda language: (*shown(View(), language), ""), inputs=language, outputs=[*conversation, comment],
+                    api_visibility="private")
+        examples.click(lambda sample: sample[0], inputs=examples, outputs=box, api_visibility="private")
+
+        def pick(kept: dict[int, Turn], language: str, event: gr.SelectData) -> tuple:
+            picked = select(kept, event.index, language) if isinstance(event.index, int) else None
+            if picked is None:
+                return gr.skip(), gr.skip(), gr.skip(), gr.skip()
+            panel_html, rateable = picked
+            return panel_html, event.index, gr.Column(visible=rateable), ""
+
+        chat.select(pick, inputs=[turns, language], outputs=[sources, selected, feedback, status],
+                    api_visibility="private").then(None, js=SCROLL_TO_TARGET)
+
+        for button, is_helpful in ((helpful, True), (unhelpful, False)):
+            button.click(
+                lambda kept, message, note, language, h=is_helpful: rate(desk.store, kept, message, h, note, language),
+                inputs=[turns, selected, comment, language], outputs=[status, comment], api_visibility="private",
+            )
+
+        def profile_changed(*values) -> tuple:
+            *fields, language = values
+            try:
+                company = read_profile(*fields, language)
+            except ProfileError as exc:
+                raise gr.Error(str(exc)) from None
+            return company, *_profile_views(desk, company, language)
+
+        gr.on([field.change for field in panel.inputs], profile_changed, inputs=[*panel.inputs, language],
+              outputs=[profile, programs, profile_note], trigger_mode="always_last", api_visibility="private")
+
+        def relabel(language: str, kept: dict[int, Turn], message: int | None, company: Profile) -> list:
+            turn_ = kept.get(message) if message is not None else None
+            panel_html = render_sources(turn_.answer if turn_ else None, language, message)
+            return [update(language) for _, update in labels] + [
+                panel_html, *_profile_views(desk, company, language), footer(language, desk.service.document_count()),
+                "",  # a feedback status line in the other language is cleared
+            ]
+
+        language.change(relabel, inputs=[language, turns, selected, profile],
+                        outputs=[c for c, _ in labels] + [sources, programs, profile_note, bottom, status],
+                        api_visibility="private")
     return app
+
+
+def _profile_heading(language: str) -> str:
+    return f"### {text('profile', language)}\n\n{text('profile_hint', language)}"
+
+
+def _profile_views(desk: InquiryDesk, company: Profile, language: str) -> tuple[str, Any]:
+    """The programs table and the chat tab's note of the facts the chat uses."""
+    assessments = [a.to_dict(language) for a in desk.service.assess(company)] if company.known() else []
+    note = gr.Markdown(text("profile_in_chat", language, facts=facts(company, language)), visible=bool(company.known()))
+    return render_programs(assessments, company, language), note
