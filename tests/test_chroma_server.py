@@ -7,11 +7,13 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.config import Settings, StoreSettings
 from assistant.service import AssistantService
 from chromaserver import chroma_server
+from webserver import free_port, served
 
 ASSISTANT = Path(sys.executable).with_name("assistant")
 
@@ -52,9 +54,8 @@ def test_a_document_ingested_by_another_process_is_answered_from_the_server(docs
 
 @pytest.mark.model
 def test_a_server_that_goes_away_is_a_clear_error_and_answers_again_when_back(docs: Path, tmp_path: Path) -> None:
-    from webserver import free_port
-
     from assistant.store import StoreUnavailable
+    from assistant_ui.server import build_server
 
     port = free_port()
     with chroma_server(tmp_path / "chroma", port):
@@ -64,8 +65,13 @@ def test_a_server_that_goes_away_is_a_clear_error_and_answers_again_when_back(do
         assert "500" in service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?").text
     with pytest.raises(StoreUnavailable, match="검색 색인 서버.*cannot be reached"):
         service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?")
-    with chroma_server(tmp_path / "chroma", port):  # back, with the same data
-        assert "500" in service.ask("2030년까지 AI 팩토리를 몇 개 만드나요?").text
+    # Through the web app: the API says 503 with the message; nothing is logged as answered.
+    with served(build_server(service)) as url:
+        away = httpx.post(f"{url}/api/ask", json={"question": "2030년까지 AI 팩토리를 몇 개 만드나요?"}, timeout=120)
+        assert away.status_code == 503 and "cannot be reached" in away.json()["detail"]
+        with chroma_server(tmp_path / "chroma", port):  # back, with the same data
+            back = httpx.post(f"{url}/api/ask", json={"question": "2030년까지 AI 팩토리를 몇 개 만드나요?"}, timeout=120)
+            assert back.status_code == 200 and "500" in back.json()["answer"]
 
 
 @pytest.mark.model

@@ -18,6 +18,7 @@ from assistant.datastore import Inquiry, InquiryFilter
 from assistant.inquiries import SUITE, InquiryDesk, eval_case
 from assistant.profile import Profile
 from assistant.question import QuestionError
+from assistant.store import StoreUnavailable
 
 from .auth import StaffAuth
 
@@ -82,6 +83,8 @@ def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
             answer, logged = desk.ask(request.question, history, request.profile, channel="api")
         except QuestionError as exc:
             raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, str(exc)) from exc
+        except StoreUnavailable as exc:
+            raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), {"Retry-After": "10"}) from exc
         return AskResponse(
             question=desk.store.inquiry(logged.inquiry_id).question, note=answer.note,
             inquiry_id=logged.inquiry_id, **answer.to_dict(logged.latency_ms),

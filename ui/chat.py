@@ -16,6 +16,7 @@ from assistant.profile import Profile
 from assistant.question import QuestionError
 from assistant.schema import Answer
 from assistant.service import Answered, Retrieved
+from assistant.store import StoreUnavailable
 
 from .sources import anchor, render_sources
 from .strings import text
@@ -142,6 +143,9 @@ def respond(
                 yield view(shown_answer(answer, message), render_sources(answer, language, message), message)
     except QuestionError as exc:
         yield view(text("cannot_ask", language, reason=escape(str(exc))), render_sources(None, language))
+    except StoreUnavailable as exc:  # the index server is away: say so (in both languages); the next turn retries
+        log.warning("index server unavailable: %s", exc)
+        yield view(escape(str(exc)), render_sources(None, language))
     except Exception:  # the page must survive a failing backend; the details go to the log
         log.exception("answering failed")
         if answer is None:  # an answer already shown stays (unrated when it could not be logged)
