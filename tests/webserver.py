@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import socket
 import threading
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -22,9 +23,8 @@ def served(app) -> Iterator[str]:
     server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
-    started = threading.Event()
-    while thread.is_alive() and not server.started:  # the condition, not a sleep: uvicorn sets it once listening
-        started.wait(0.05)
+    while thread.is_alive() and not server.started:  # the condition: uvicorn sets it once listening
+        time.sleep(0.05)
     if not server.started:
         raise RuntimeError("the test web server did not start")
     try:

@@ -16,6 +16,7 @@ from pydantic import BaseModel, Field
 
 from assistant.datastore import Inquiry, InquiryFilter
 from assistant.inquiries import SUITE, InquiryDesk, eval_case
+from assistant.pii import mask
 from assistant.profile import Profile
 from assistant.question import QuestionError
 from assistant.store import StoreUnavailable
@@ -86,7 +87,7 @@ def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
         except StoreUnavailable as exc:
             raise HTTPException(status.HTTP_503_SERVICE_UNAVAILABLE, str(exc), {"Retry-After": "10"}) from exc
         return AskResponse(
-            question=desk.store.inquiry(logged.inquiry_id).question, note=answer.note,
+            question=mask(request.question)[0], note=answer.note,
             inquiry_id=logged.inquiry_id, **answer.to_dict(logged.latency_ms),
         )
 
@@ -147,14 +148,18 @@ CSV_FIELDS = ["id", "at", "channel", "question", "rewritten_question", "language
               "latency_ms", "helpful", "comment"]
 
 
+def csv_values(row: Inquiry) -> dict[str, str]:
+    """An inquiry's CSV fields as the export writes them (the console's log table shows the same values)."""
+    sources = "; ".join(f"{c['source']} p.{c['page']}" if c.get("page") else c["source"] for c in row.citations)
+    values = row.model_dump() | {"sources": sources, "helpful": "" if row.helpful is None else row.helpful}
+    return {name: str(values[name]) for name in CSV_FIELDS}
+
+
 def to_csv(rows: list[Inquiry]) -> str:
     out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(CSV_FIELDS)
-    for row in rows:
-        sources = "; ".join(f"{c['source']} p.{c['page']}" if c.get("page") else c["source"] for c in row.citations)
-        values = row.model_dump() | {"sources": sources, "helpful": "" if row.helpful is None else row.helpful}
-        writer.writerow([values[name] for name in CSV_FIELDS])
+    writer = csv.DictWriter(out, CSV_FIELDS)
+    writer.writeheader()
+    writer.writerows(map(csv_values, rows))
     return out.getvalue()
 
 

@@ -6,8 +6,6 @@ API's CSV (ui/api.py) gives the log's columns and its download; assistant.inquir
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import date
 from pathlib import Path
 from urllib.parse import urlencode
@@ -20,7 +18,7 @@ from assistant.inquiries import SUITE, InquiryDesk, add_case, eval_case
 from assistant.routing import OUTCOMES
 from assistant.uploads import UploadBusy, Uploads
 
-from .api import to_csv
+from .api import csv_values
 
 TITLE = "직원 화면 / Staff console"
 ALL = ("전체 / All", "")
@@ -82,7 +80,7 @@ def indexed_count(count: int) -> str:
 def log_rows(inquiries: list[Inquiry]) -> list[list[str]]:
     """The log table's rows, newest first: the CSV export's values, so the table shows what the download holds."""
     shown = []
-    for row in csv.DictReader(io.StringIO(to_csv(inquiries))):
+    for row in map(csv_values, inquiries):
         row["at"] = row["at"].replace("T", " ").removesuffix("+00:00")
         row["helpful"] = RATINGS.get(row["helpful"], "")
         shown.append([row[field] for field in COLUMNS])
