@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from assistant.config import StaffSettings
+from assistant.config import Settings, StaffSettings
 from assistant.evaluation import load_suites
 from assistant.service import AssistantService
 from webserver import served
@@ -138,3 +138,76 @@ def test_the_api_is_documented_by_its_openapi_schema(client) -> None:
     ask = schema["components"]["schemas"]["AskResponse"]["properties"]
     assert {"outcome", "rewritten_question", "citations", "latency_ms"} <= set(ask)
     assert client.get("/api/docs").status_code == 200
+
+
+# Staff uploads through the API (POST /api/staff/documents): their own server, as uploads change its index.
+HARBOUR_MD = "# 스마트 항만 공고\n\n## 지원 내용\n스마트 항만 실증 사업은 과제당 8억 원을 지원한다.\n"
+
+
+@pytest.fixture(scope="module")
+def upload_site(tmp_path_factory) -> Iterator[tuple[str, AssistantService]]:
+    """The web app over a one-document index the tests upload into."""
+    from assistant_ui.server import build_server
+    from conftest import AI_FACTORY_MD
+
+    root = tmp_path_factory.mktemp("api-uploads")
+    (root / "docs").mkdir()
+    (root / "docs" / "ai_factory_ko.md").write_text(AI_FACTORY_MD, encoding="utf-8")
+    service = AssistantService(Settings(index_dir=root / "index", data_dir=root / "data", staff=STAFF))
+    assert not service.ingest([root / "docs"]).failures
+    with served(build_server(service)) as url:
+        yield url, service
+
+
+@pytest.fixture
+def staff_client(upload_site) -> Iterator[httpx.Client]:
+    with httpx.Client(base_url=upload_site[0], timeout=300) as client:
+        _login(client)
+        yield client
+
+
+def test_uploading_documents_needs_a_staff_login(upload_site) -> None:
+    url, service = upload_site
+    with httpx.Client(base_url=url, timeout=60) as anonymous:
+        refused = anonymous.post("/api/staff/documents", files=[("files", ("harbour_ko.md", HARBOUR_MD.encode()))])
+        assert refused.status_code == 401
+    assert not (service.settings.data_dir / "uploads" / "harbour_ko.md").exists()
+
+
+def test_uploaded_documents_are_indexed_and_answered_and_refusals_say_why(staff_client, upload_site) -> None:
+    service = upload_site[1]
+    files = [
+        ("files", ("harbour_ko.md", HARBOUR_MD.encode(), "text/markdown")),
+        ("files", ("../memo.docx", b"PK\x03\x04", "application/octet-stream")),
+    ]
+    report = staff_client.post("/api/staff/documents", files=files)
+    assert report.status_code == 200, report.text
+    body = report.json()
+    assert body["indexed"] == ["harbour_ko.md"] and body["unchanged"] == [] and body["documents"] == 2
+    assert [r["name"] for r in body["refused"]] == ["memo.docx"]  # its base name only, never a path
+    assert "읽지 않는 파일 형식" in body["refused"][0]["ko"] and "not read" in body["refused"][0]["en"]
+    assert body["chunks"] >= 1 and (service.settings.data_dir / "uploads" / "harbour_ko.md").is_file()
+
+    answer = staff_client.post("/api/ask", json={"question": "스마트 항만 실증 사업은 과제당 얼마를 지원하나요?"}).json()
+    assert "8억" in answer["answer"] and answer["citations"][0]["source"] == "harbour_ko.md", answer
+    again = staff_client.post("/api/staff/documents", files=[("files", ("harbour_ko.md", HARBOUR_MD.encode()))])
+    assert again.json()["unchanged"] == ["harbour_ko.md"] and again.json()["indexed"] == []
+
+
+def test_an_upload_while_another_is_indexed_is_told_to_wait(staff_client, upload_site) -> None:
+    import fcntl
+
+    folder = upload_site[1].settings.data_dir / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder / ".lock", "a") as lock:  # what an upload being indexed holds (assistant/uploads.py)
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        busy = staff_client.post("/api/staff/documents", files=[("files", ("late_ko.md", b"# late\n\nlate.\n"))])
+    assert busy.status_code == 409 and "다른 업로드를 색인하는 중" in busy.json()["detail"]
+    assert "Another upload is being indexed" in busy.json()["detail"]
+    assert not (folder / "late_ko.md").exists()
+
+
+def test_an_upload_without_files_or_a_file_name_is_a_clear_error(staff_client) -> None:
+    assert staff_client.post("/api/staff/documents").status_code == 422
+    nameless = staff_client.post("/api/staff/documents", files=[("files", ("..", b"text", "text/plain"))])
+    assert nameless.status_code == 422 and "no name" in nameless.json()["detail"], nameless.text

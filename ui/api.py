@@ -1,16 +1,20 @@
 """The JSON HTTP API beside the web UI, for integrators and evaluators; its OpenAPI schema is at /api/openapi.json.
 
 Public: ask (the `assistant ask --json` object, plus the inquiry id), feedback on an answer, match a company profile.
-Staff (a login session): the inquiry log as JSON or CSV, and an inquiry as an eval-suite case.
+Staff (a login session): the inquiry log as JSON or CSV, an inquiry as an eval-suite case, and document uploads
+(the console's upload, for support centers' scripts).
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import shutil
+import tempfile
+from pathlib import Path
 from typing import Literal
 
-from fastapi import APIRouter, Depends, FastAPI, HTTPException, Query, status
+from fastapi import APIRouter, Depends, FastAPI, File, HTTPException, Query, UploadFile, status
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 
@@ -20,6 +24,7 @@ from assistant.pii import mask
 from assistant.profile import Profile
 from assistant.question import QuestionError
 from assistant.store import StoreUnavailable
+from assistant.uploads import UploadBusy, Uploads, document_name
 
 from .auth import StaffAuth
 
@@ -68,6 +73,36 @@ class MatchRequest(BaseModel):
     language: Literal["ko", "en"] = "ko"
 
 
+class RefusalOut(BaseModel):
+    name: str
+    ko: str = Field(description="Why the file was not indexed, in Korean.")
+    en: str = Field(description="The same in English.")
+
+
+class UploadOut(BaseModel):
+    indexed: list[str] = Field(description="Files indexed (a file named like an indexed document replaced it).")
+    unchanged: list[str] = Field(description="Files already indexed with the same content.")
+    refused: list[RefusalOut] = Field(description="Files not indexed, each with the reason.")
+    pages: int
+    chunks: int
+    seconds: float
+    documents: int = Field(description="Documents in the index after the upload.")
+
+
+NO_NAME = "이름이 없는 파일이 있습니다. 파일 이름을 붙여 올려 주세요. / A file has no name; upload it with its file name."
+
+
+def _receive(upload: UploadFile, folder: Path) -> Path:
+    """The uploaded file on disk under its own name, in a folder of its own (names may repeat; Uploads says so)."""
+    name = document_name(upload.filename or "")
+    if not name:
+        raise HTTPException(status.HTTP_422_UNPROCESSABLE_CONTENT, NO_NAME)
+    folder.mkdir()
+    with open(folder / name, "wb") as out:
+        shutil.copyfileobj(upload.file, out)
+    return folder / name
+
+
 def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
     """The API as its own app (mounted at /api), so its OpenAPI schema documents only the API."""
     app = FastAPI(
@@ -75,6 +110,7 @@ def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
         redoc_url=None,
     )
     public, staff = APIRouter(), APIRouter(prefix="/staff", dependencies=[Depends(auth.require)])
+    uploads = Uploads(desk.service, desk.service.settings)
 
     @public.post("/ask", response_model=AskResponse)
     def ask(request: AskRequest) -> AskResponse:
@@ -138,6 +174,22 @@ def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
         if not path.is_file():
             raise HTTPException(status.HTTP_404_NOT_FOUND, "no inquiry has been added to the suite yet")
         return FileResponse(path, media_type="application/x-ndjson", filename=path.name)
+
+    @staff.post("/documents", response_model=UploadOut)
+    def documents(files: list[UploadFile] = File(description="PDF, Markdown, text, HWP or HWPX files.")) -> UploadOut:
+        """Upload documents into the index, as the console's upload does: each file is checked, saved under
+        data_dir/uploads and indexed; the report lists each file. 409 while another upload is being indexed."""
+        with tempfile.TemporaryDirectory(prefix="assistant-upload-") as folder:
+            received = [_receive(upload, Path(folder) / str(i)) for i, upload in enumerate(files)]
+            try:
+                report = uploads.upload(received)
+            except UploadBusy as busy:
+                raise HTTPException(status.HTTP_409_CONFLICT, str(busy)) from None
+        return UploadOut(
+            indexed=report.indexed, unchanged=report.unchanged, pages=report.pages, chunks=report.chunks,
+            seconds=report.seconds, refused=[RefusalOut(name=r.name, ko=r.ko, en=r.en) for r in report.refused],
+            documents=desk.service.document_count(),
+        )
 
     app.include_router(public)
     app.include_router(staff)
