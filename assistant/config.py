@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import BaseModel, Field, SecretStr
+from pydantic import BaseModel, Field, IPvAnyNetwork, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -144,6 +144,48 @@ class UISettings(BaseModel):
     host: str = Field("127.0.0.1", description="Address the web UI listens on.")
     port: int = Field(7860, description="Port the web UI listens on.")
     max_upload_mb: float = Field(50, gt=0, description="Largest file staff may upload, in megabytes.")
+    rate_limit_per_minute: float = Field(
+        20, ge=0,
+        description="Questions one client may ask a minute through the chat and POST /api/ask together (and, counted "
+        "apart, feedback through POST /api/feedback); 0 turns the limit off. A person reads each answer before the "
+        "next question, so 20 is far above real use, while one client stays below a tenth of what two cores answer "
+        "(bench/load.py). Over it: 429 with Retry-After from the API, a message in the chat. Staff routes are not "
+        "limited.",
+    )
+    rate_limit_burst: int = Field(
+        8, ge=1, description="Questions a client may send at once before the per-minute rate applies (a few quick "
+        "follow-ups, a page of questions pasted one after another)."
+    )
+    rate_limit_clients: int = Field(
+        10_000, ge=1, description="Clients whose recent use is remembered (about 200 bytes each); beyond it the least "
+        "recently seen are forgotten, so a flood of addresses cannot grow memory without end."
+    )
+    trusted_proxies: list[IPvAnyNetwork] = Field(
+        default_factory=list,
+        description="Addresses or networks of reverse proxies in front of the app (e.g. ['127.0.0.1'] for a local "
+        "nginx). Only for a request from one of them is the client taken from X-Forwarded-For (the nearest address "
+        "that is not a listed proxy), since anyone else can write that header and would pick their own rate-limit "
+        "key. Empty (the default): the client is the connection's address and X-Forwarded-For is ignored.",
+    )
+    queue_concurrency: int = Field(
+        2, ge=1,
+        description="Chat answers worked on at once (Gradio's default_concurrency_limit; every other chat event, "
+        "such as a language switch, has the same limit of its own). Answering is CPU-bound and the machine has 2 "
+        "cores: more at once only makes each answer slower; further questions wait in the queue and are shown "
+        "their place.",
+    )
+    queue_size: int = Field(
+        100, ge=1,
+        description="Chat events that may wait in the queue (Gradio's max_size); one more is refused at once with "
+        "Gradio's 'busy, please try again' and the question stays in the box. At about 0.5 s an answer and 2 at "
+        "once, the last of 100 waits under a minute; 50 people asking at once all fit.",
+    )
+    staff_queue_concurrency: int = Field(
+        1, ge=1,
+        description="Staff console events of one kind worked on at once: uploads index one at a time, so a second "
+        "upload waits its turn in the queue instead of being refused; the console has few users.",
+    )
+    staff_queue_size: int = Field(20, ge=1, description="Staff console events that may wait in its queue.")
 
 
 class StaffSettings(BaseModel):

@@ -24,7 +24,9 @@ def base_url(indexed, tmp_path_factory) -> Iterator[str]:
 
     settings, _ = indexed
     data = tmp_path_factory.mktemp("api-data")
-    service = AssistantService(settings.model_copy(update={"staff": STAFF, "data_dir": data}))
+    # Many questions from one address: the rate limit is off here (tests/test_ratelimit.py tests it).
+    unlimited = UISettings(rate_limit_per_minute=0)
+    service = AssistantService(settings.model_copy(update={"staff": STAFF, "data_dir": data, "ui": unlimited}))
     with served(build_server(service)) as url:
         yield url
 

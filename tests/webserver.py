@@ -20,7 +20,9 @@ def free_port() -> int:
 @contextmanager
 def served(app) -> Iterator[str]:
     """The app's base URL ('http://127.0.0.1:PORT') while the block runs; the server stops after it."""
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning"))
+    # proxy_headers off, as `assistant serve` runs it: the app's own settings decide whom X-Forwarded-For is believed from.
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=free_port(), log_level="warning",
+                                           proxy_headers=False))
     thread = threading.Thread(target=server.run, daemon=True)
     thread.start()
     while thread.is_alive() and not server.started:  # the condition: uvicorn sets it once listening

@@ -27,6 +27,7 @@ from assistant.store import StoreUnavailable
 from assistant.uploads import UploadBusy, Uploads, document_name
 
 from .auth import StaffAuth
+from .ratelimit import RateLimiter, limited
 
 
 class Turn(BaseModel):
@@ -103,8 +104,9 @@ def _receive(upload: UploadFile, folder: Path) -> Path:
     return folder / name
 
 
-def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
-    """The API as its own app (mounted at /api), so its OpenAPI schema documents only the API."""
+def api(desk: InquiryDesk, auth: StaffAuth, asks: RateLimiter, ratings: RateLimiter) -> FastAPI:
+    """The API as its own app (mounted at /api), so its OpenAPI schema documents only the API. asks limits each
+    client's questions (shared with the chat), ratings its feedback; staff routes are not limited."""
     app = FastAPI(
         title="SME Support Assistant API", version="1", docs_url="/docs", openapi_url="/openapi.json",
         redoc_url=None,
@@ -112,7 +114,7 @@ def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
     public, staff = APIRouter(), APIRouter(prefix="/staff", dependencies=[Depends(auth.require)])
     uploads = Uploads(desk.service, desk.service.settings)
 
-    @public.post("/ask", response_model=AskResponse)
+    @public.post("/ask", response_model=AskResponse, dependencies=[limited(asks)])
     def ask(request: AskRequest) -> AskResponse:
         """Answer one turn (a follow-up, given history) with cited sources, and log it."""
         history = [turn.content for turn in request.history if turn.role == "user"]
@@ -127,7 +129,7 @@ def api(desk: InquiryDesk, auth: StaffAuth) -> FastAPI:
             inquiry_id=logged.inquiry_id, **answer.to_dict(logged.latency_ms),
         )
 
-    @public.post("/feedback", status_code=status.HTTP_204_NO_CONTENT)
+    @public.post("/feedback", status_code=status.HTTP_204_NO_CONTENT, dependencies=[limited(ratings)])
     def feedback(request: FeedbackRequest) -> Response:
         """Rate an answer: helpful or not, with an optional comment (personal data is masked before storing)."""
         try:

@@ -14,6 +14,7 @@ from assistant.profile import Profile
 from .chat import Message, Turn, View, respond, select
 from .feedback import rate
 from .profile_panel import ProfileError, ProfilePanel, facts, read_profile, render_programs
+from .ratelimit import RateLimiter, client_address
 from .sources import render_sources
 from .strings import EXAMPLES, LANGUAGES, text
 from .style import CSS
@@ -31,8 +32,9 @@ def footer(language: str, document_count: int) -> str:
     return text("footer", language, count=document_count)
 
 
-def build_app(desk: InquiryDesk) -> gr.Blocks:
-    """The chat's Gradio app; ui.server mounts it at the site's root."""
+def build_app(desk: InquiryDesk, asks: RateLimiter) -> gr.Blocks:
+    """The chat's Gradio app; ui.server mounts it at the site's root and sets its queue. asks: each client's
+    questions, shared with the API."""
     labels: list[tuple[gr.components.Component, Callable[[str], Any]]] = []
 
     def labelled(component, update: Callable[[str], Any]):
@@ -108,13 +110,17 @@ def build_app(desk: InquiryDesk) -> gr.Blocks:
 
         def turn(question: str, history: list[Message], earlier: list[str], kept: dict[int, Turn], company: Profile,
                  language: str, request: gr.Request) -> Iterator[tuple]:
+            wait = asks.take(client_address(request))
+            if wait:  # before anything is shown: the question stays in the box, to be sent again
+                raise gr.Error(text("rate_limited", language, seconds=wait), title=text("rate_limited_title", language),
+                               print_exception=False)
             session = (request.session_hash or "") if request else ""
             for view in respond(desk, question, history, earlier, kept, company, language, session):
                 yield shown(view, language)
 
         for trigger in (box.submit, send.click):
             trigger(turn, inputs=[box, chat, asked, turns, profile, language], outputs=conversation,
-                    api_visibility="private")
+                    api_visibility="private", concurrency_id="answer")  # one limit for both ways of asking
         for trigger in (new.click, chat.clear):  # the button, and the chat's own clear icon
             trigger(lambda language: (*shown(View(), language), ""), inputs=language, outputs=[*conversation, comment],
                     api_visibility="private")

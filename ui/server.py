@@ -1,7 +1,8 @@
 """The web server: the public chat at /, the JSON API at /api, the staff login at /login and console at /staff.
 
 Everything is one FastAPI app, so one process (or each replica) serves all of it; the UI, API and console are given
-the same InquiryDesk and render what it yields.
+the same InquiryDesk and render what it yields. The chat and the API share one per-client limit on questions; the
+Gradio queues of the chat and the console are sized from UISettings (see the fields' descriptions for why).
 """
 
 from __future__ import annotations
@@ -9,6 +10,7 @@ from __future__ import annotations
 import gradio as gr
 import uvicorn
 from fastapi import FastAPI, Request
+from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
 
 from assistant.config import Settings
 from assistant.datastore import DataStore, open_datastore
@@ -18,6 +20,7 @@ from assistant.service import AssistantService
 from .api import api
 from .app import build_app
 from .auth import StaffAuth, login_redirect
+from .ratelimit import RateLimiter
 from .source_view import source_router
 from .staff import build_staff
 
@@ -30,6 +33,9 @@ def build_server(service: AssistantService, store: DataStore | None = None) -> F
     desk = InquiryDesk(service, store)
     auth = StaffAuth(store, settings.staff)
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
+    if settings.ui.trusted_proxies:  # only then is X-Forwarded-For believed (see UISettings.trusted_proxies)
+        server.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[str(net) for net in settings.ui.trusted_proxies])
+    asks = RateLimiter.from_settings(settings.ui)
 
     @server.middleware("http")
     async def staff_pages_need_login(request: Request, call_next):
@@ -39,15 +45,20 @@ def build_server(service: AssistantService, store: DataStore | None = None) -> F
             return login_redirect("/staff/")
         return await call_next(request)
 
-    server.mount("/api", api(desk, auth))
+    server.mount("/api", api(desk, auth, asks, RateLimiter.from_settings(settings.ui)))
     server.include_router(auth.router())
     server.include_router(source_router(service))
-    gr.mount_gradio_app(server, build_staff(desk, settings), path="/staff", auth_dependency=auth.user)
+    staff = build_staff(desk, settings).queue(
+        default_concurrency_limit=settings.ui.staff_queue_concurrency, max_size=settings.ui.staff_queue_size)
+    gr.mount_gradio_app(server, staff, path="/staff", auth_dependency=auth.user)
+    chat = build_app(desk, asks).queue(
+        default_concurrency_limit=settings.ui.queue_concurrency, max_size=settings.ui.queue_size)
     # Last: the chat answers every path not taken above.
-    gr.mount_gradio_app(server, build_app(desk), path="")
+    gr.mount_gradio_app(server, chat, path="")
     return server
 
 
 def serve(service: AssistantService, host: str, port: int) -> None:
-    """Serve the web app until interrupted."""
-    uvicorn.run(build_server(service), host=host, port=port, log_level="info")
+    """Serve the web app until interrupted. uvicorn's own proxy-header handling (which believes X-Forwarded-For from
+    127.0.0.1) is off: UISettings.trusted_proxies alone decides."""
+    uvicorn.run(build_server(service), host=host, port=port, log_level="info", proxy_headers=False)

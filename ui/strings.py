@@ -34,6 +34,15 @@ STRINGS: dict[str, tuple[str, str]] = {
         "Sorry, something went wrong; please try again.",
     ),
     "cannot_ask": ("죄송합니다. {reason}", "Sorry: {reason}"),
+    "rate_limited_title": ("잠시 기다려 주세요", "Please wait"),
+    "rate_limited": (
+        "짧은 시간에 질문이 너무 많았습니다. {seconds}초 뒤에 다시 보내 주세요. 입력한 질문은 그대로 남아 있습니다.",
+        "Too many questions in a short time; please send it again in {seconds} s. Your question is still in the box.",
+    ),
+    "too_many_requests": (
+        "짧은 시간에 요청이 너무 많았습니다. {seconds}초 뒤에 다시 시도해 주세요.",
+        "Too many requests in a short time; please try again in {seconds} s.",
+    ),
     # Sources panel
     "sources": ("출처", "Sources"),
     "sources_empty": (
@@ -135,3 +144,8 @@ def text(key: str, language: str, **values: object) -> str:
     ko, en = STRINGS[key]
     chosen = ko if language == "ko" else en
     return chosen.format(**values) if values else chosen
+
+
+def both(key: str, **values: object) -> str:
+    """The string in Korean and English, 'ko / en', for what is shown without a chosen language (API errors)."""
+    return f"{text(key, 'ko', **values)} / {text(key, 'en', **values)}"

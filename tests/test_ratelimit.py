@@ -1,0 +1,145 @@
+"""Per-client rate limiting: the token buckets on a clock the test moves, then the served app — 429 with Retry-After
+from the API, the chat's message in its language with the question kept, staff routes unlimited, and which
+address counts as the client behind a proxy."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import httpx
+import pytest
+
+from assistant.config import StaffSettings, UISettings
+from assistant.service import AssistantService
+from webserver import served
+
+STAFF = StaffSettings(username="staff-lee", password="rate limit test password")
+# Two questions a client, and the next token so far off that no test lasts long enough to see it.
+LIMITS = {"rate_limit_per_minute": 0.01, "rate_limit_burst": 2}
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+def test_a_bucket_allows_its_burst_then_refuses_until_tokens_come_back() -> None:
+    from assistant_ui.ratelimit import RateLimiter
+
+    clock = Clock()
+    limiter = RateLimiter(per_minute=6, burst=3, max_clients=100, clock=clock)  # a token every 10 s
+    assert [limiter.take("a") for _ in range(3)] == [0, 0, 0]
+    assert limiter.take("a") == 10  # seconds until the next token
+    assert limiter.take("b") == 0  # another client has its own bucket
+    clock.now += 4
+    assert limiter.take("a") == 6
+    clock.now += 6
+    assert limiter.take("a") == 0 and limiter.take("a") == 10
+    clock.now += 3600  # a long pause refills the bucket to its burst, no further
+    assert [limiter.take("a") for _ in range(4)] == [0, 0, 0, 10]
+
+
+def test_a_flood_of_clients_is_bounded_and_zero_turns_the_limit_off() -> None:
+    from assistant_ui.ratelimit import RateLimiter
+
+    clock = Clock()
+    limiter = RateLimiter(per_minute=1, burst=1, max_clients=3, clock=clock)
+    assert limiter.take("first") == 0 and limiter.take("first") > 0
+    for n in range(1000):
+        limiter.take(f"10.0.{n // 256}.{n % 256}")
+    assert len(limiter) == 3
+    assert limiter.take("first") == 0  # forgotten: it starts again with a full bucket, as an idle client would
+    off = RateLimiter(per_minute=0, burst=1, max_clients=3, clock=clock)
+    assert all(off.take("x") == 0 for _ in range(100)) and len(off) == 0
+
+
+@pytest.fixture(scope="module")
+def behind_proxy(indexed, tmp_path_factory) -> Iterator[str]:
+    """The web app with a tight limit, told that 127.0.0.1 is its reverse proxy: each test's requests carry their
+    own X-Forwarded-For address, so each test is a client of its own."""
+    from assistant_ui.server import build_server
+
+    settings, _ = indexed
+    ui = UISettings(**LIMITS, trusted_proxies=["127.0.0.1"])
+    service = AssistantService(settings.model_copy(update={
+        "staff": STAFF, "data_dir": tmp_path_factory.mktemp("limited-data"), "ui": ui,
+    }))
+    with served(build_server(service)) as url:
+        yield url
+
+
+def as_client(url: str, address: str) -> httpx.Client:
+    return httpx.Client(base_url=url, timeout=120, headers={"X-Forwarded-For": address})
+
+
+def test_the_api_answers_429_with_retry_after_in_both_languages_and_staff_routes_are_not_limited(behind_proxy) -> None:
+    with as_client(behind_proxy, "203.0.113.10") as client:
+        for _ in range(2):
+            assert client.post("/api/ask", json={"question": "How big is the DX fund?"}).status_code == 200
+        refused = client.post("/api/ask", json={"question": "How big is the DX fund?"})
+        assert refused.status_code == 429
+        wait = int(refused.headers["Retry-After"])
+        assert wait > 60
+        detail = refused.json()["detail"]
+        assert f"{wait}초 뒤에 다시 시도해 주세요" in detail and f"try again in {wait} s" in detail
+        # Feedback is counted apart from questions, with its own limit.
+        assert [client.post("/api/feedback", json={"inquiry_id": 10**9, "helpful": True}).status_code
+                for _ in range(3)] == [404, 404, 429]
+        login = client.post("/login", data={"username": STAFF.username, "password": STAFF.password.get_secret_value()})
+        assert login.status_code == 303
+        assert all(client.get("/api/staff/inquiries").status_code == 200 for _ in range(5))
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_nearest_address_it_did_not_write(behind_proxy) -> None:
+    # The proxy appends the address it saw; what a client writes before it cannot choose another bucket.
+    statuses = [
+        httpx.post(f"{behind_proxy}/api/feedback", json={"inquiry_id": 10**9, "helpful": True}, timeout=60,
+                   headers={"X-Forwarded-For": f"192.0.2.{n}, 203.0.113.20"}).status_code
+        for n in range(3)
+    ]
+    assert statuses == [404, 404, 429]
+    with as_client(behind_proxy, "203.0.113.21") as other:  # another client is not held up
+        assert other.post("/api/feedback", json={"inquiry_id": 10**9, "helpful": True}).status_code == 404
+
+
+def test_without_trusted_proxies_x_forwarded_for_is_ignored(indexed, tmp_path_factory) -> None:
+    from assistant_ui.server import build_server
+
+    settings, _ = indexed
+    service = AssistantService(settings.model_copy(update={
+        "data_dir": tmp_path_factory.mktemp("direct-data"), "ui": UISettings(**LIMITS),
+    }))
+    with served(build_server(service)) as url:
+        statuses = [
+            httpx.post(f"{url}/api/feedback", json={"inquiry_id": 10**9, "helpful": True}, timeout=60,
+                       headers={"X-Forwarded-For": f"198.51.100.{n}"}).status_code
+            for n in range(3)
+        ]
+    assert statuses == [404, 404, 429]
+
+
+@pytest.mark.browser
+def test_the_chat_shares_the_limit_says_so_in_its_language_and_keeps_the_question(browser, behind_proxy) -> None:
+    address = "203.0.113.30"
+    with as_client(behind_proxy, address) as client:  # one of the client's two questions, through the API
+        assert client.post("/api/ask", json={"question": "How big is the DX fund?"}).status_code == 200
+    context = browser.new_context(extra_http_headers={"X-Forwarded-For": address})
+    try:
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        page.goto(behind_proxy + "/")
+        box = page.locator("#question textarea")
+        box.fill("2030년까지 AI 팩토리를 몇 개 만드나요?")
+        page.locator("#send").click()
+        page.locator("#chat [data-testid=bot]", has_text="500").wait_for()
+        question = "산업 디지털 혁신 펀드는 얼마 규모인가요?"
+        box.fill(question)
+        page.locator("#send").click()
+        page.get_by_text("짧은 시간에 질문이 너무 많았습니다").wait_for()
+        assert box.input_value() == question  # nothing lost: it can be sent again
+        assert page.locator("#chat [data-testid=bot]").count() == 1
+    finally:
+        context.close()
