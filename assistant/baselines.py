@@ -15,13 +15,15 @@ import hashlib
 from collections.abc import Callable
 from pathlib import Path
 
-from .config import EmbeddingSettings, Settings
+from langchain_core.embeddings import Embeddings
+
+from .config import EmbeddingSettings, IngestSettings, Settings
 from .embeddings import make_embeddings
 from .ingest import IngestError, find_files, load_file
 from .question import Question
 from .glossary import QueryExpander, load_glossary
 from .retrieval import BM25Index, HybridRetriever, Retriever
-from .schema import Chunk, Hit
+from .schema import Chunk, FileFailure, Hit, IngestReport
 from .service import AssistantService
 from .store import ChunkStore
 from .text import detect_language
@@ -30,6 +32,7 @@ from .tokens import Tokenizer
 TUTORIAL_CHUNK_SIZE = 1000
 TUTORIAL_CHUNK_OVERLAP = 200
 TUTORIAL_COLLECTION = "tutorial_baseline"
+TUTORIAL_MODEL = "sentence-transformers:bundled-minilm"
 
 
 # The assistant's term rarities, which its reader weighs shared terms by: only retrieval differs between systems.
@@ -85,24 +88,35 @@ def _whitespace(text: str) -> list[str]:
     return text.lower().split()
 
 
-def build_tutorial_store(corpus: list[Path], index_dir: Path, settings: Settings) -> ChunkStore:
-    """Index the corpus the tutorial's way into its own collection (files that fail to load are left out)."""
+def tutorial_store(index_dir: Path, settings: Settings, embeddings: Embeddings | None = None) -> ChunkStore:
+    """The tutorial pipeline's own Chroma collection in index_dir, embedded with all-MiniLM-L6-v2 (or the given
+    embeddings, e.g. a timed or cached wrapper of it)."""
+    embeddings = embeddings or make_embeddings(EmbeddingSettings(model=TUTORIAL_MODEL))
+    return ChunkStore(settings.store.model_copy(update={"collection": TUTORIAL_COLLECTION}), index_dir, embeddings)
+
+
+def index_tutorial(corpus: list[Path], store: ChunkStore, limits: IngestSettings) -> IngestReport:
+    """Index the corpus the tutorial's way: each page cut by RecursiveCharacterTextSplitter, no search tokens.
+    Files that fail to load are reported and left out."""
     from langchain_text_splitters import RecursiveCharacterTextSplitter
 
     splitter = RecursiveCharacterTextSplitter(chunk_size=TUTORIAL_CHUNK_SIZE, chunk_overlap=TUTORIAL_CHUNK_OVERLAP)
-    embeddings = make_embeddings(EmbeddingSettings(model="sentence-transformers:bundled-minilm"))
-    store = ChunkStore(settings.store.model_copy(update={"collection": TUTORIAL_COLLECTION}), index_dir, embeddings)
+    report = IngestReport()
     for path, name in find_files(corpus):
         try:
-            pages = load_file(path, settings.ingest, name)
-        except IngestError:
+            pages = load_file(path, limits, name)
+        except IngestError as exc:
+            report.failures.append(FileFailure(str(path), str(exc)))
             continue
         chunks = [
             Chunk(piece, name, page.page, "", page.title, detect_language(piece), position)
             for position, (page, piece) in enumerate((p, s) for p in pages for s in splitter.split_text(p.text))
         ]
         store.replace_document(name, hashlib.sha256(path.read_bytes()).hexdigest(), chunks, [[] for _ in chunks])
-    return store
+        report.indexed.append(str(path))
+        report.pages += len(pages)
+        report.chunks += len(chunks)
+    return report
 
 
 def baseline_services(settings: Settings, corpus: list[Path], scratch: Path) -> dict[str, AssistantService]:
@@ -114,10 +128,12 @@ def baseline_services(settings: Settings, corpus: list[Path], scratch: Path) -> 
     expander = QueryExpander(tokenizer, load_glossary(settings.glossary, tokenizer))
     idf = HybridRetriever(own, settings.retrieval, expander).idf
     whitespace_tokens = [_whitespace(c.text) for c in snapshot.chunks]
+    tutorial = tutorial_store(scratch, settings)
+    index_tutorial(corpus, tutorial, settings.ingest)
     retrievers: dict[str, Retriever] = {
         "bm25-whitespace": KeywordRetriever(snapshot.chunks, whitespace_tokens, _whitespace, k, idf),
         "bm25-kiwi": KeywordRetriever(snapshot.chunks, snapshot.tokens, tokenizer.tokens, k, idf),
         "dense": DenseRetriever(own, k, idf),
-        "tutorial": DenseRetriever(build_tutorial_store(corpus, scratch, settings), k, idf),
+        "tutorial": DenseRetriever(tutorial, k, idf),
     }
     return {name: AssistantService(settings, retriever=r, expander=expander) for name, r in retrievers.items()}

@@ -209,6 +209,10 @@ class AssistantService:
     def reader(self) -> Reader:
         return self._reader
 
+    @property
+    def retriever(self) -> Retriever:
+        return self._retriever
+
     def _with_part_hits(self, hits: list[Hit], parts: tuple[Question, ...]) -> list[Hit]:
         """A question that asks two things may need a passage for each that the whole question ranks low."""
         found = {(h.chunk.source, h.chunk.position): h for h in hits}
