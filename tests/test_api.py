@@ -10,7 +10,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from assistant.config import Settings, StaffSettings
+from assistant.config import Settings, StaffSettings, UISettings
 from assistant.evaluation import load_suites
 from assistant.service import AssistantService
 from webserver import served
