@@ -28,7 +28,7 @@ from .metrics import METRIC_NAMES, failure_reasons, groups, metrics
 from .report import Report, comparison_table, render_html, render_markdown
 from .question import QuestionError
 from .service import AssistantService
-from .store import ChunkStore, StoreUnavailable
+from .store import ChunkStore, IndexNotWritable, StoreUnavailable
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,
@@ -53,8 +53,14 @@ def main() -> None:
 @index_option
 def ingest(paths: tuple[Path, ...], index_dir: Path | None) -> None:
     """Index PDF, HWP, HWPX, Markdown and text files (folders are searched; files of other types in them are listed
-    as skipped). Exits 1 if any file failed."""
-    service = _service(index_dir)
+    as skipped). Exits 1 if any file failed, or with one line when the index cannot be written or reached."""
+    try:
+        _ingest(_service(index_dir), paths)
+    except (IndexNotWritable, StoreUnavailable) as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def _ingest(service: AssistantService, paths: tuple[Path, ...]) -> None:
     bar = None
     if sys.stderr.isatty():
         bar = click.progressbar(length=1, label="Indexing", file=sys.stderr)

@@ -10,7 +10,7 @@ from .chunking import chunk_pages
 from .config import Settings
 from .ingest import IngestError, find_files, load_file, unread_files
 from .schema import FileFailure, IngestReport
-from .store import ChunkStore
+from .store import ChunkStore, IndexNotWritable, Versions
 from .tokens import Tokenizer
 
 # Called after each file with (files done, files in all, the file just done).
@@ -35,19 +35,21 @@ def index_files(
     progress: Progress | None = None,
 ) -> IngestReport:
     """Index every supported file under the paths; a failing file is reported and the others go on, and files of
-    other types in the folders are reported as skipped."""
+    other types in the folders are reported as skipped. IndexNotWritable when the index folder refuses writes."""
     paths = list(paths)
     report = IngestReport(skipped=unread_files(paths))
-    known = store.fingerprints()
+    versions = store.versions()
     files = find_files(paths)
     first_of_name: dict[str, Path] = {}
     for done, (path, name) in enumerate(files, start=1):
         try:
             if first_of_name.setdefault(name, path) != path:
                 raise IngestError(f"another file in this batch is also called '{name}' ({first_of_name[name]}); rename one")
-            _index_one(path, name, store, tokenizer, settings, known, report)
+            _index_one(path, name, store, tokenizer, settings, versions, report)
         except IngestError as exc:
             report.failures.append(FileFailure(str(path), str(exc)))
+        except IndexNotWritable:  # every further file would fail the same way: stop, and say why once
+            raise
         except Exception as exc:  # an unexpected fault in one file must not stop the batch or hide its name
             report.failures.append(FileFailure(str(path), f"unexpected error: {exc.__class__.__name__}: {exc}"))
         if progress:
@@ -61,12 +63,14 @@ def _index_one(
     store: ChunkStore,
     tokenizer: Tokenizer,
     settings: Settings,
-    known: dict[str, str],
+    versions: Versions,
     report: IngestReport,
 ) -> None:
     data = path.read_bytes() if path.is_file() else b""
     doc_hash = document_hash(data, settings)
-    if known.get(name) == doc_hash:
+    if versions.complete.get(name) == doc_hash:
+        if name in versions.leftovers:  # an ingest killed while writing this document left chunks behind
+            store.discard_other_versions(name, doc_hash)
         report.unchanged.append(str(path))
         return
     pages = load_file(path, settings.ingest, name)

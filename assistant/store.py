@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import threading
 import uuid
 from collections import defaultdict
@@ -20,9 +21,46 @@ _BATCH = 1000
 GENERATION = "generation"
 
 
+class IndexNotWritable(RuntimeError):
+    """The index folder cannot be written: read-only, without permission, or its disk is full. The message names the
+    folder and what to do, in Korean (ko) and English (en). What was complete before stays complete."""
+
+    def __init__(self, ko: str, en: str) -> None:
+        super().__init__(f"{ko} / {en}")
+        self.ko, self.en = ko, en
+
+
+def _not_writable(folder: Path, exc: BaseException) -> IndexNotWritable | None:
+    """The clear error for a write the index folder's file system refused; None for any other failure."""
+    text, code = str(exc).lower(), getattr(exc, "errno", None)
+    if code == errno.ENOSPC or "disk is full" in text or "no space left" in text:
+        return IndexNotWritable(
+            f"색인 폴더 {folder}의 디스크가 가득 찼습니다. 공간을 비운 뒤 다시 색인하세요(완성된 문서는 그대로 답합니다).",
+            f"the disk of the index folder {folder} is full; free some space and ingest again (documents already "
+            "complete still answer).",
+        )
+    if (code in {errno.EROFS, errno.EACCES, errno.EPERM} or "readonly database" in text
+            or "read-only file system" in text or "permission denied" in text):
+        return IndexNotWritable(
+            f"색인 폴더 {folder}에 쓸 수 없습니다(읽기 전용이거나 권한이 없습니다). 쓸 수 있는 폴더를 지정하세요.",
+            f"the index folder {folder} cannot be written (read-only or no permission); Chroma writes to it even to "
+            "read, so give a writable folder.",
+        )
+    return None
+
+
 class StoreUnavailable(RuntimeError):
     """The Chroma server cannot be reached; the message says so in Korean and English. Calls work again once it is
     back: nothing is cached in a broken state."""
+
+
+@dataclass(frozen=True)
+class Versions:
+    """The document versions in the index: the complete one shown for each source, and the sources that also hold
+    chunks of another version (a half-written one, or an old one whose deletion was cut off)."""
+
+    complete: dict[str, str]
+    leftovers: set[str]
 
 
 @dataclass(frozen=True)
@@ -61,8 +99,11 @@ class _EmbeddedClients:
             if client is None or (generation is not None and generation != seen):
                 if client is not None:
                     client.close()
-                folder.mkdir(parents=True, exist_ok=True)
-                client = chromadb.PersistentClient(path=key, settings=_chroma_settings())
+                try:
+                    folder.mkdir(parents=True, exist_ok=True)
+                    client = chromadb.PersistentClient(path=key, settings=_chroma_settings())
+                except Exception as exc:  # Chroma opens its database for writing, even to read
+                    raise _not_writable(folder, exc) or exc
                 cls._open[key] = (client, generation if generation is not None else seen)
             return client
 
@@ -159,6 +200,18 @@ class ChunkStore:
                 f"cannot be reached; please try again shortly. ({type(exc).__name__})"
             ) from exc
 
+    @contextmanager
+    def _disk(self) -> Iterator[None]:
+        """Writes to an embedded index: a folder that refuses them is an IndexNotWritable saying why."""
+        try:
+            yield
+        except (StoreUnavailable, IndexNotWritable):
+            raise
+        except Exception as exc:
+            if self._settings.kind != "chroma-local" or (problem := _not_writable(self._index_dir, exc)) is None:
+                raise
+            raise problem from exc
+
     def generation(self) -> str:
         """A mark that changes whenever any process completes a write to the index (read fresh every call)."""
         with self._server():
@@ -193,6 +246,8 @@ class ChunkStore:
 
     @staticmethod
     def _complete_versions(metas: list[dict]) -> dict[str, str]:
+        """The version shown for each source: a complete one (when a write was cut off between writing a new version
+        and deleting the old one, both are complete and the one Chroma lists last is shown until the next ingest)."""
         counts: dict[tuple[str, str], int] = defaultdict(int)
         expected: dict[tuple[str, str], int] = {}
         for meta in metas:
@@ -203,13 +258,26 @@ class ChunkStore:
 
     def fingerprints(self) -> dict[str, str]:
         """Content hash of every completely indexed document, by source name."""
-        return self._complete_versions(self._all(documents=False)[2])
+        return self.versions().complete
+
+    def versions(self) -> Versions:
+        """The version shown for each source, and the sources with chunks of another version besides it."""
+        with self._server():
+            metas = self._all(documents=False)[2]
+        complete = self._complete_versions(metas)
+        return Versions(complete, {m["source"] for m in metas if complete.get(m["source"]) != m["doc_hash"]})
+
+    def discard_other_versions(self, source: str, keep: str) -> None:
+        """Delete a source's chunks of every version but one: what a write that was killed left behind (never shown,
+        as readers only see complete versions, but taking room in dense search)."""
+        with self._server(), self._disk():
+            self._delete_where(source, keep)
 
     def replace_document(self, source: str, doc_hash: str, chunks: list[Chunk], tokens: list[list[str]]) -> None:
         """Write a document's chunks (embedding them), then delete any other version of the same source."""
         ids = [f"{doc_hash[:16]}-{c.position}" for c in chunks]
         metas = [_metadata(c, doc_hash, len(chunks), t) for c, t in zip(chunks, tokens)]
-        with self._server():
+        with self._server(), self._disk():
             for start in range(0, len(chunks), _BATCH):
                 end = start + _BATCH
                 self._vectors.add_texts([c.text for c in chunks[start:end]], metadatas=metas[start:end], ids=ids[start:end])
@@ -218,8 +286,9 @@ class ChunkStore:
 
     def remove_document(self, source: str) -> None:
         """Delete every chunk of a source."""
-        self._delete_where(source, keep=None)
-        self._written()
+        with self._server(), self._disk():
+            self._delete_where(source, keep=None)
+            self._written()
 
     def _delete_where(self, source: str, keep: str | None) -> None:
         ids, _, metas = self._all(where={"source": source}, documents=False)

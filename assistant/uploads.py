@@ -23,6 +23,7 @@ from .config import Settings
 from .indexer import Progress
 from .ingest import SUPPORTED_SUFFIXES
 from .service import AssistantService
+from .store import IndexNotWritable
 
 UPLOADS = "uploads"
 _STAGING = ".staging"  # hidden: a folder ingest of the uploads never reads it
@@ -118,25 +119,31 @@ class Uploads:
         is being indexed. progress is called after each file is indexed: (files done, files in all, the file)."""
         start = time.perf_counter()
         report = UploadReport()
-        with self._one_at_a_time():
-            staging = self.folder / _STAGING
-            shutil.rmtree(staging, ignore_errors=True)  # what an interrupted upload left
-            staging.mkdir()
-            staged: dict[str, Path] = {}
-            for received in map(Path, files):
-                name = document_name(received.name)
-                refusal = self.check(name, received) or self._stage(name, received, staging, staged)
-                if refusal:
-                    report.refused.append(refusal)
-            if staged:
+        try:
+            with self._one_at_a_time():
+                staging = self.folder / _STAGING
+                shutil.rmtree(staging, ignore_errors=True)  # what an interrupted upload left
+                staging.mkdir()
+                staged: dict[str, Path] = {}
+                for received in map(Path, files):
+                    name = document_name(received.name)
+                    refusal = self.check(name, received) or self._stage(name, received, staging, staged)
+                    if refusal:
+                        report.refused.append(refusal)
                 self._index(staged, report, progress)
-            shutil.rmtree(staging, ignore_errors=True)
+                shutil.rmtree(staging, ignore_errors=True)
+        except OSError as exc:  # the uploads folder itself: read-only, no permission, or a full disk
+            report.refused += [Refusal(
+                document_name(Path(f).name), f"업로드 폴더 {self.folder}에 저장할 수 없습니다.",
+                f"the uploads folder {self.folder} cannot be written ({exc.strerror or exc}).",
+            ) for f in files]
         report.seconds = time.perf_counter() - start
         return report
 
     @contextmanager
     def _one_at_a_time(self) -> Iterator[None]:
-        # A file lock: it excludes uploads in other threads (each opens the file anew) and in other processes.
+        # A file lock: it excludes uploads in other threads (each opens the file anew) and in other processes, and
+        # the kernel releases it when the process ends, however it ends.
         self.folder.mkdir(parents=True, exist_ok=True)
         with open(self.folder / _LOCK, "a") as lock:
             try:
@@ -157,15 +164,23 @@ class Uploads:
         return None
 
     def _index(self, staged: dict[str, Path], report: UploadReport, progress: Progress | None) -> None:
-        ingested = self._service.ingest(list(staged.values()), progress)
-        failed = {Path(failure.path).name: failure.reason for failure in ingested.failures}
-        unchanged = {Path(path).name for path in ingested.unchanged}
-        for name, path in staged.items():
-            if name in failed:
+        """Index the staged files one by one, each renamed into place as soon as it is indexed, so that a process
+        killed in between never leaves an indexed document whose file the next upload would clear from staging."""
+        for done, (name, path) in enumerate(staged.items(), start=1):
+            try:
+                ingested = self._service.ingest([path])
+            except IndexNotWritable as exc:  # the index refuses every write: no file of this upload can be indexed
+                report.refused += [Refusal(other, exc.ko, exc.en) for other in list(staged)[done - 1:]]
+                return
+            if ingested.failures:
                 report.refused.append(Refusal(
-                    name, "파일을 읽을 수 없어 색인하지 못했습니다(손상·암호·글자 없는 파일 등).", f"could not be read: {failed[name]}"
+                    name, "파일을 읽을 수 없어 색인하지 못했습니다(손상·암호·글자 없는 파일 등).",
+                    f"could not be read: {ingested.failures[0].reason}",
                 ))
-                continue
-            os.replace(path, self.folder / name)  # a rename: the saved copy is always a whole file
-            (report.unchanged if name in unchanged else report.indexed).append(name)
-        report.pages, report.chunks = ingested.pages, ingested.chunks
+            else:
+                os.replace(path, self.folder / name)  # a rename: the saved copy is always a whole file
+                (report.unchanged if ingested.unchanged else report.indexed).append(name)
+                report.pages += ingested.pages
+                report.chunks += ingested.chunks
+            if progress:
+                progress(done, len(staged), path)

@@ -1,0 +1,146 @@
+"""Faults, made real: `assistant ingest` killed mid-write, a staff upload killed with its server, a read-only or full
+index folder, an LLM server that goes away mid-conversation and comes back."""
+
+from __future__ import annotations
+
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from assistant.config import Settings
+from assistant.indexer import document_hash
+from assistant.service import AssistantService
+
+ASSISTANT = Path(sys.executable).with_name("assistant")
+DEADLINE_S = 180  # the longest any awaited condition may take on a loaded machine
+
+VOUCHER_QUESTION = "녹색 물류 전환 바우처는 기업당 최대 얼마를 지원하나요?"
+HARBOUR_QUESTION = "스마트 항만 실증 사업은 과제당 얼마를 지원하나요?"
+
+
+def voucher_md(amount: str, appendix: int = 0) -> str:
+    """The voucher notice; its new version carries an appendix of many small sections, so that writing it takes
+    more than one of the store's batches (a kill can land between them)."""
+    parts = [f"# 녹색 물류 전환 바우처 공고\n\n## 지원 규모\n녹색 물류 전환 바우처는 기업당 최대 {amount}을 지원한다.\n"]
+    parts += [f"\n## 별표 {i}\n별표 {i}번 서식은 참고용 양식 {i}호이다.\n" for i in range(appendix)]
+    return "".join(parts)
+
+
+def harbour_md(amount: str) -> str:
+    return f"# 스마트 항만 공고\n\n## 지원 내용\n스마트 항만 실증 사업은 과제당 {amount}을 지원한다.\n"
+
+
+def write_old_versions(folder: Path) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "a_harbour.md").write_text(harbour_md("8억 원"), encoding="utf-8")
+    (folder / "b_voucher.md").write_text(voucher_md("3,000만 원"), encoding="utf-8")
+    return folder
+
+
+def write_new_versions(folder: Path) -> Path:
+    # Ingest goes by name: the small harbour notice is written first, then the voucher notice over several batches.
+    (folder / "a_harbour.md").write_text(harbour_md("12억 원"), encoding="utf-8")
+    (folder / "b_voucher.md").write_text(voucher_md("5,000만 원", appendix=1400), encoding="utf-8")
+    return folder
+
+
+def service_env(root: Path, **more: str) -> dict[str, str]:
+    """The environment a deployment would configure an `assistant` process with."""
+    return os.environ | {
+        "ASSISTANT_INDEX_DIR": str(root / "index"), "ASSISTANT_DATA_DIR": str(root / "data"),
+        "ASSISTANT_PROGRAMS_DIR": str(root / "no-programs"), **more,
+    }
+
+
+def fresh_service(root: Path) -> AssistantService:
+    """A service that opens the index as a newly started process would."""
+    settings = Settings(index_dir=root / "index", data_dir=root / "data", programs_dir=root / "no-programs")
+    return AssistantService(settings)
+
+
+def wait_for(condition: Callable[[], bool], what: str, process: subprocess.Popen | None = None) -> None:
+    """Poll until the condition holds; fail at the deadline, or at once when the process it waits on has ended."""
+    deadline = time.monotonic() + DEADLINE_S
+    while not condition():
+        if process is not None and process.poll() is not None:
+            pytest.fail(f"the process ended (exit code {process.returncode}) before {what}")
+        assert time.monotonic() < deadline, f"not within {DEADLINE_S} s: {what}"
+        time.sleep(0.02)
+
+
+def kill(process: subprocess.Popen) -> None:
+    process.send_signal(signal.SIGKILL)
+    assert process.wait(timeout=60) == -signal.SIGKILL  # it was still running: the kill cut it off
+
+
+def chunks_written(index: Path, doc_hash: str) -> tuple[int, int]:
+    """(chunks of this document version in the index's database, chunks the version has in all), read from Chroma's
+    SQLite file without opening Chroma, as an observer beside the writing process."""
+    database = index / "chroma.sqlite3"
+    if not database.exists():
+        return 0, 0
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True, timeout=10) as db:
+        try:
+            ids = [row[0] for row in db.execute(
+                "SELECT id FROM embedding_metadata WHERE key = 'doc_hash' AND string_value = ?", (doc_hash,)
+            )]
+        except sqlite3.OperationalError:  # the tables are being created
+            return 0, 0
+        total = db.execute(
+            "SELECT int_value FROM embedding_metadata WHERE key = 'n_chunks' AND id = ?", (ids[0],)
+        ).fetchone()[0] if ids else 0
+    return len(ids), total
+
+
+def stored_chunks(index: Path) -> int:
+    with sqlite3.connect(f"file:{index / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=10) as db:
+        return db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+
+
+def cited_text(service: AssistantService, question: str) -> tuple[str, list[str]]:
+    answer = service.ask(question)
+    return answer.text, [c.source for c in answer.citations]
+
+
+@pytest.mark.model
+def test_a_killed_ingest_leaves_the_previous_versions_answering_and_a_rerun_completes(tmp_path: Path) -> None:
+    docs = write_old_versions(tmp_path / "docs")
+    env = service_env(tmp_path)
+    first = subprocess.run([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert first.returncode == 0, first.stderr
+    write_new_versions(docs)
+    settings = Settings()
+    new_voucher = document_hash((docs / "b_voucher.md").read_bytes(), settings)
+    new_harbour = document_hash((docs / "a_harbour.md").read_bytes(), settings)
+
+    # Killed right at its start, before it wrote anything.
+    kill(subprocess.Popen([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path))
+    # Killed in the middle of the voucher notice: some of its new chunks are written, not all.
+    ingest = subprocess.Popen([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path, stderr=subprocess.PIPE)
+    wait_for(lambda: 0 < chunks_written(tmp_path / "index", new_voucher)[0], "the new voucher chunks appear", ingest)
+    kill(ingest)
+    written, total = chunks_written(tmp_path / "index", new_voucher)
+    assert 0 < written < total, (written, total)  # the half-written state this test is about
+    assert chunks_written(tmp_path / "index", new_harbour)[0] == 1  # the harbour notice was done before
+
+    service = fresh_service(tmp_path)
+    text, sources = cited_text(service, VOUCHER_QUESTION)
+    assert "3,000만 원" in text and sources[0] == "b_voucher.md"  # the previous version, whole
+    text, sources = cited_text(service, HARBOUR_QUESTION)
+    assert "12억 원" in text and sources[0] == "a_harbour.md"  # completed before the kill
+    assert service.document_count() == 2
+    assert "별표" not in service.page_text("b_voucher.md", None).text  # nothing of the half-written version
+
+    rerun = subprocess.run([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path, capture_output=True, text=True)
+    assert rerun.returncode == 0, rerun.stderr
+    assert "Indexed 1 file(s)" in rerun.stdout and "1 unchanged" in rerun.stdout
+    text, sources = cited_text(service, VOUCHER_QUESTION)  # the running service follows without a restart
+    assert "5,000만 원" in text and sources[0] == "b_voucher.md"
+    assert stored_chunks(tmp_path / "index") == total + 1  # nothing of the killed runs is left behind
