@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import math
 import threading
 from collections import Counter
@@ -14,7 +15,7 @@ from .config import RetrievalSettings
 from .glossary import QueryExpander
 from .question import Question
 from .schema import Chunk, Hit
-from .store import ChunkStore, Snapshot
+from .store import ChunkStore, Snapshot, StoreUnavailable
 
 
 @dataclass(frozen=True)
@@ -103,14 +104,21 @@ class HybridRetriever:
             self._load()
 
     def _load(self) -> None:
-        self._generation = self._store.generation()
+        generation = self._store.generation()
         self._snapshot: Snapshot = self._store.snapshot()
         self._bm25 = BM25Index(self._snapshot.tokens)
         self._expander.learn(self._snapshot.tokens)
         self._positions = {(c.source, c.position): i for i, c in enumerate(self._snapshot.chunks)}
+        # Last: a load cut short (the server went away) is tried again at the next look.
+        self._generation = generation
 
     @property
     def chunks(self) -> list[Chunk]:
+        """The complete documents' chunks as of the index's latest write, so a replica that has not searched since
+        another process wrote (a document count, a source view) is current; the last ones seen while a Chroma
+        server is away."""
+        with contextlib.suppress(StoreUnavailable):
+            self._follow_writes()
         return self._snapshot.chunks
 
     def search(self, question: Question, k: int | None = None) -> list[Hit]:
