@@ -4,12 +4,14 @@ index folder, an LLM server that goes away mid-conversation and comes back."""
 from __future__ import annotations
 
 import os
+import shutil
 import signal
 import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
 import pytest
@@ -17,6 +19,7 @@ import pytest
 from assistant.config import Settings
 from assistant.indexer import document_hash
 from assistant.service import AssistantService
+from assistant.uploads import Uploads
 
 ASSISTANT = Path(sys.executable).with_name("assistant")
 DEADLINE_S = 180  # the longest any awaited condition may take on a loaded machine
@@ -109,13 +112,30 @@ def cited_text(service: AssistantService, question: str) -> tuple[str, list[str]
     return answer.text, [c.source for c in answer.citations]
 
 
+def ingest(root: Path, *paths: Path) -> subprocess.CompletedProcess:
+    """`assistant ingest` in a process of its own, into root/index."""
+    return subprocess.run([ASSISTANT, "ingest", *paths], env=service_env(root), cwd=root, capture_output=True, text=True)
+
+
+@pytest.fixture(scope="module")
+def old_index(tmp_path_factory) -> Path:
+    """An index of the old versions, written by a finished `assistant ingest`; tests copy it (copy_index)."""
+    root = tmp_path_factory.mktemp("old")
+    done = ingest(root, write_old_versions(root / "docs"))
+    assert done.returncode == 0, done.stderr
+    return root / "index"
+
+
+def copy_index(old_index: Path, root: Path) -> Path:
+    """root/docs with the new versions, beside root/index holding the old ones."""
+    shutil.copytree(old_index, root / "index", dirs_exist_ok=True)
+    return write_new_versions(write_old_versions(root / "docs"))
+
+
 @pytest.mark.model
-def test_a_killed_ingest_leaves_the_previous_versions_answering_and_a_rerun_completes(tmp_path: Path) -> None:
-    docs = write_old_versions(tmp_path / "docs")
+def test_a_killed_ingest_leaves_the_previous_versions_answering_and_a_rerun_completes(old_index, tmp_path):
+    docs = copy_index(old_index, tmp_path)
     env = service_env(tmp_path)
-    first = subprocess.run([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path, capture_output=True, text=True)
-    assert first.returncode == 0, first.stderr
-    write_new_versions(docs)
     settings = Settings()
     new_voucher = document_hash((docs / "b_voucher.md").read_bytes(), settings)
     new_harbour = document_hash((docs / "a_harbour.md").read_bytes(), settings)
@@ -123,9 +143,9 @@ def test_a_killed_ingest_leaves_the_previous_versions_answering_and_a_rerun_comp
     # Killed right at its start, before it wrote anything.
     kill(subprocess.Popen([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path))
     # Killed in the middle of the voucher notice: some of its new chunks are written, not all.
-    ingest = subprocess.Popen([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path, stderr=subprocess.PIPE)
-    wait_for(lambda: 0 < chunks_written(tmp_path / "index", new_voucher)[0], "the new voucher chunks appear", ingest)
-    kill(ingest)
+    running = subprocess.Popen([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path)
+    wait_for(lambda: chunks_written(tmp_path / "index", new_voucher)[0] > 0, "new voucher chunks are written", running)
+    kill(running)
     written, total = chunks_written(tmp_path / "index", new_voucher)
     assert 0 < written < total, (written, total)  # the half-written state this test is about
     assert chunks_written(tmp_path / "index", new_harbour)[0] == 1  # the harbour notice was done before
@@ -133,14 +153,92 @@ def test_a_killed_ingest_leaves_the_previous_versions_answering_and_a_rerun_comp
     service = fresh_service(tmp_path)
     text, sources = cited_text(service, VOUCHER_QUESTION)
     assert "3,000만 원" in text and sources[0] == "b_voucher.md"  # the previous version, whole
+    assert "별표" not in service.page_text("b_voucher.md", None).text  # nothing of the half-written version
     text, sources = cited_text(service, HARBOUR_QUESTION)
     assert "12억 원" in text and sources[0] == "a_harbour.md"  # completed before the kill
     assert service.document_count() == 2
-    assert "별표" not in service.page_text("b_voucher.md", None).text  # nothing of the half-written version
 
-    rerun = subprocess.run([ASSISTANT, "ingest", docs], env=env, cwd=tmp_path, capture_output=True, text=True)
+    rerun = ingest(tmp_path, docs)
     assert rerun.returncode == 0, rerun.stderr
     assert "Indexed 1 file(s)" in rerun.stdout and "1 unchanged" in rerun.stdout
     text, sources = cited_text(service, VOUCHER_QUESTION)  # the running service follows without a restart
     assert "5,000만 원" in text and sources[0] == "b_voucher.md"
     assert stored_chunks(tmp_path / "index") == total + 1  # nothing of the killed runs is left behind
+
+
+@contextmanager
+def mounted(folder: Path, *how: str) -> Iterator[Path]:
+    """A real mount at folder (`mount HOW... FOLDER`) while the block runs; the test is skipped, saying why, where
+    this machine does not let it mount (that needs root, as the tests have here: chmod would not stop root)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    done = subprocess.run(["mount", *how, folder], capture_output=True, text=True)
+    if done.returncode != 0:
+        pytest.skip(f"cannot mount to play a full or read-only disk: {done.stderr.strip()}")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", "--lazy", folder], check=True)  # lazy: this process may still hold files open
+
+
+def small_disk(folder: Path, size: str) -> AbstractContextManager[Path]:
+    return mounted(folder, "-t", "tmpfs", "-o", f"size={size}", "tmpfs")
+
+
+def read_only(folder: Path) -> AbstractContextManager[Path]:
+    """The folder, bound read-only over itself."""
+    return mounted(folder, "--bind", "-o", "ro", str(folder))
+
+
+def one_line_error(done: subprocess.CompletedProcess) -> str:
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    (line,) = done.stderr.strip().splitlines()
+    return line
+
+
+def disk_full(index: Path) -> tuple[str, str]:
+    return (
+        f"색인 폴더 {index}의 디스크가 가득 찼습니다. 공간을 비운 뒤 다시 색인하세요(완성된 문서는 그대로 답합니다).",
+        f"the disk of the index folder {index} is full; free some space and ingest again (documents already complete "
+        "still answer).",
+    )
+
+
+@pytest.mark.model
+def test_a_full_disk_is_a_clear_error_from_ingest_and_uploads_and_the_previous_index_still_answers(old_index, tmp_path):
+    with small_disk(tmp_path / "disk", "2m") as disk:
+        docs = copy_index(old_index, disk)  # the new voucher notice needs several MB of index
+        ko, en = disk_full(disk / "index")
+        assert one_line_error(ingest(disk, docs)) == f"Error: {ko} / {en}"
+
+        service = fresh_service(disk)
+        text, sources = cited_text(service, VOUCHER_QUESTION)
+        assert "3,000만 원" in text and sources == ["b_voucher.md"]
+        text, sources = cited_text(service, HARBOUR_QUESTION)  # written before the disk filled, whole
+        assert "12억 원" in text and sources == ["a_harbour.md"]
+
+        # The same through a staff upload (its files kept on another disk): refused with the reason, nothing saved.
+        settings = service.settings.model_copy(update={"data_dir": tmp_path / "data"})
+        report = Uploads(service, settings).upload([docs / "b_voucher.md"])
+        assert report.indexed == [] and [str(r) for r in report.refused] == [f"b_voucher.md: {ko} / {en}"]
+        assert not (tmp_path / "data" / "uploads" / "b_voucher.md").exists()
+        assert "3,000만 원" in service.ask(VOUCHER_QUESTION).text
+
+
+@pytest.mark.model
+def test_a_read_only_index_or_uploads_folder_is_a_clear_error(old_index, tmp_path):
+    docs = copy_index(old_index, tmp_path)
+    with read_only(tmp_path / "index") as index:
+        assert one_line_error(ingest(tmp_path, docs)) == (
+            f"Error: 색인 폴더 {index}에 쓸 수 없습니다(읽기 전용이거나 권한이 없습니다). 쓸 수 있는 폴더를 지정하세요. / "
+            f"the index folder {index} cannot be written (read-only or no permission); Chroma writes to it even to "
+            "read, so give a writable folder."
+        )
+    service = fresh_service(tmp_path)
+    with read_only(tmp_path / "data" / "uploads") as uploads:
+        report = Uploads(service, service.settings).upload([docs / "a_harbour.md"])
+    assert report.indexed == [] and [str(r) for r in report.refused] == [
+        f"a_harbour.md: 업로드 폴더 {uploads}에 저장할 수 없습니다. / the uploads folder {uploads} cannot be written "
+        "(Read-only file system)."
+    ]
+    text, sources = cited_text(service, HARBOUR_QUESTION)  # the old version, untouched
+    assert "8억 원" in text and sources == ["a_harbour.md"]
