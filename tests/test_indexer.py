@@ -1,8 +1,11 @@
 """Ingesting folders into the index: skip unchanged, replace changed, report failures without damage."""
 
+import pytest
+
+from assistant import store as store_module
 from assistant.embeddings import make_embeddings
 from assistant.indexer import index_files
-from assistant.schema import FileFailure
+from assistant.schema import Chunk, FileFailure
 from assistant.store import ChunkStore
 from assistant.tokens import Tokenizer
 
@@ -75,3 +78,35 @@ def test_two_files_given_under_one_name_keep_the_first_and_name_the_clash(settin
     report = index_files([tmp_path / "a" / "report.md", tmp_path / "b" / "report.md"], store, Tokenizer(), settings)
     assert len(report.indexed) == 1 and "rename one" in report.failures[0].reason
     assert [c.text for c in store.snapshot().chunks] == ["보고서\n첫 번째 문서입니다."]
+
+
+class _FailsOnSecondCall:
+    """Embeddings that give out after the first batch, as an ingest killed between two batches would."""
+
+    def __init__(self, embeddings) -> None:
+        self._embeddings, self.calls = embeddings, 0
+
+    def embed_documents(self, texts):
+        self.calls += 1
+        if self.calls == 2:
+            raise RuntimeError("killed")
+        return self._embeddings.embed_documents(texts)
+
+    def embed_query(self, text):
+        return self._embeddings.embed_query(text)
+
+
+def test_chunks_a_cut_off_write_left_are_cleared_when_the_document_is_ingested_unchanged(settings, docs, monkeypatch):
+    store, tokenizer = _store(settings), Tokenizer()
+    index_files([docs], store, tokenizer, settings)
+    shown = store.snapshot()
+    monkeypatch.setattr(store_module, "_BATCH", 1)
+    cut_off = ChunkStore(settings.store, settings.index_dir, _FailsOnSecondCall(make_embeddings(settings.embeddings)))
+    half = [Chunk(text, "dx_fund_en.md", None, "Size", "", "en", i) for i, text in enumerate(["The fund grew.", "More."])]
+    with pytest.raises(RuntimeError, match="killed"):
+        cut_off.replace_document("dx_fund_en.md", "half", half, [["fund"], ["more"]])
+    assert store.versions().leftovers == {"dx_fund_en.md"} and store.snapshot() == shown  # kept, never shown
+
+    again = index_files([docs], store, tokenizer, settings)
+    assert len(again.unchanged) == 3 and not again.indexed
+    assert store.versions().leftovers == set() and store.snapshot() == shown
