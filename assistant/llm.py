@@ -2,7 +2,8 @@
 
 The reader has already decided whether the documents answer; the model only words the answer. Whenever it fails,
 is late, or states a number or name that its cited passages do not contain, the extractive answer is given instead
-(generator 'llm-fallback'). The streamed Deltas are a preview: the final Answer is what the assistant says.
+(generator 'llm-fallback'; a model that failed or was late is named in the answer's note, in Korean and English).
+The streamed Deltas are a preview: the final Answer is what the assistant says.
 """
 
 from __future__ import annotations
@@ -58,6 +59,15 @@ _SAYS_NOT_FOUND = re.compile(
 _MARKER_LIST = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
 # Footnote markers inside a document ('[5]') would read as citation markers to the model and to the check.
 _FOOTNOTE = re.compile(r"\s*\[\d{1,3}\]")
+# Under an answer quoted because the model could not write it: users should know why it reads differently.
+MODEL_UNAVAILABLE = (
+    "언어 모델 서버에 연결할 수 없어 문서의 문장을 그대로 인용했습니다. / The language model server is unavailable, so "
+    "the answer quotes the documents."
+)
+MODEL_LATE = (
+    "언어 모델이 제한 시간 안에 답하지 않아 문서의 문장을 그대로 인용했습니다. / The language model did not answer in "
+    "time, so the answer quotes the documents."
+)
 SNIPPET_CHARS = 400
 _END = object()  # the model finished
 
@@ -84,9 +94,9 @@ class LLMGenerator:
                 for piece in pieces:
                     written.append(piece)
                     yield Delta(piece)
-        except Exception as error:  # unreachable, late or failing model: the quoted answer stands in
+        except Exception as error:  # unreachable, late or failing model: the quoted answer stands in, and says so
             log.warning("LLM answer failed (%s: %s); quoting instead", type(error).__name__, error)
-            yield self._fallback_answer(reading)
+            yield self._fallback_answer(reading, MODEL_LATE if isinstance(error, TimeoutError) else MODEL_UNAVAILABLE)
             return
         text = _split_marker_lists("".join(written)).strip()
         problem = grounding_problem(text, passages)
@@ -96,9 +106,9 @@ class LLMGenerator:
             return
         yield _answer(reading, hits, passages, text)
 
-    def _fallback_answer(self, reading: Reading) -> Answer:
+    def _fallback_answer(self, reading: Reading, note: str = "") -> Answer:
         *_, answer = self._fallback.write(reading)
-        return replace(answer, generator="llm-fallback")
+        return replace(answer, generator="llm-fallback", note=f"{answer.note} {note}".strip())
 
     def _stream(self, messages: list[tuple[str, str]]) -> Iterator[str]:
         """The model's text pieces as they arrive; TimeoutError past either deadline, or the model's own error.

@@ -9,17 +9,22 @@ import sys
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from assistant.answer import Delta
-from assistant.config import LLMSettings, Settings
+from assistant.config import AnswerSettings, LLMSettings, Settings
 from assistant.grounding import MARKER, markers
-from assistant.llm import NOT_IN_PASSAGES, LLMGenerator, grounding_problem, make_chat_model, make_llm_generator
+from assistant.llm import (
+    MODEL_LATE, MODEL_UNAVAILABLE, NOT_IN_PASSAGES, LLMGenerator, grounding_problem, make_chat_model, make_llm_generator,
+)
 from assistant.numbers import numeric_values
 from assistant.schema import Answer
+from assistant.service import AssistantService, collect
 from fakes import FakeChatModel, QuotingFallback, SilentServer, make_reading
 
 AI_FACTORY = ("ai_factory_ko.md", "산업통상자원부는 2030년까지 AI 팩토리를 500개로 늘릴 계획이다. M.AX 얼라이언스에는 1,000개가 넘는 기업이 참여한다.")
@@ -37,9 +42,9 @@ def _run(reply: str, reading, **settings) -> tuple[list, Answer, FakeChatModel, 
     return events[:-1], events[-1], model, fallback
 
 
-def _fallback_answer(reading) -> Answer:
+def _fallback_answer(reading, note: str = "") -> Answer:
     (answer,) = QuotingFallback().write(reading)
-    return replace(answer, generator="llm-fallback")
+    return replace(answer, generator="llm-fallback", note=note)
 
 
 def test_streams_deltas_then_a_cited_llm_answer():
@@ -88,7 +93,7 @@ def test_a_failing_model_falls_back():
     fallback = QuotingFallback()
     model = FakeChatModel(error=ConnectionError("server went away"))
     events = list(LLMGenerator(LLMSettings(), fallback, model).write(reading))
-    assert events == [_fallback_answer(reading)] and len(model.calls) == 1
+    assert events == [_fallback_answer(reading, MODEL_UNAVAILABLE)] and len(model.calls) == 1
 
 
 def test_a_model_slower_than_the_whole_deadline_falls_back():
@@ -96,7 +101,7 @@ def test_a_model_slower_than_the_whole_deadline_falls_back():
     model = FakeChatModel(reply="AI 팩토리는 2030년까지 500개로 늘어납니다 [1].", delay_s=0.2)
     events = list(LLMGenerator(LLMSettings(timeout_s=0.5, first_token_timeout_s=0.4), QuotingFallback(), model).write(reading))
     assert any(isinstance(e, Delta) for e in events)  # it had started writing
-    assert events[-1] == _fallback_answer(reading)
+    assert events[-1] == _fallback_answer(reading, MODEL_LATE)
 
 
 def test_only_the_best_passages_are_shown_in_the_readers_order_and_marker_lists_are_split():
@@ -145,7 +150,7 @@ def test_a_server_that_never_answers_falls_back_by_the_first_token_deadline(capl
         events = list(LLMGenerator(settings, QuotingFallback()).write(reading))
         elapsed = time.monotonic() - started
         assert server.accepted.is_set()  # the request reached the server: this was a timeout, not a refusal
-    assert events == [_fallback_answer(reading)]
+    assert events == [_fallback_answer(reading, MODEL_LATE)]
     # The first-token deadline ended the wait, not the whole-answer one (30 s, far beyond any slow machine's delay).
     assert "no first token within 0.5 s" in caplog.text and elapsed < settings.timeout_s
 
@@ -153,7 +158,7 @@ def test_a_server_that_never_answers_falls_back_by_the_first_token_deadline(capl
 def test_no_server_at_all_falls_back():
     reading = make_reading("AI 팩토리는 몇 개?", "ko", [AI_FACTORY])
     settings = LLMSettings(base_url=f"http://127.0.0.1:{_free_port()}/v1", timeout_s=5)
-    assert list(LLMGenerator(settings, QuotingFallback()).write(reading)) == [_fallback_answer(reading)]
+    assert list(LLMGenerator(settings, QuotingFallback()).write(reading)) == [_fallback_answer(reading, MODEL_UNAVAILABLE)]
 
 
 def test_chat_models_for_both_providers():
@@ -204,12 +209,10 @@ def _healthy(url: str) -> bool:
         return False
 
 
-@pytest.fixture(scope="module")
-def llama_server(tmp_path_factory) -> str:
-    """The base URL of a running llama.cpp server with SmolLM2-135M; killed after the module's tests."""
-    port = _free_port()
-    log_path = tmp_path_factory.mktemp("llama") / "server.log"
-    with log_path.open("wb") as log:
+@contextmanager
+def llama_server_on(port: int, log_path: Path) -> Iterator[str]:
+    """The base URL of a llama.cpp server with SmolLM2-135M on the port while the block runs; killed after it."""
+    with log_path.open("ab") as log:
         process = subprocess.Popen(
             [sys.executable, "-c", SERVER, str(_smollm2_gguf()), str(port)], stdout=log, stderr=subprocess.STDOUT
         )
@@ -228,6 +231,13 @@ def llama_server(tmp_path_factory) -> str:
         process.wait(timeout=10)
 
 
+@pytest.fixture(scope="module")
+def llama_server(tmp_path_factory) -> Iterator[str]:
+    """The base URL of a running llama.cpp server with SmolLM2-135M; killed after the module's tests."""
+    with llama_server_on(_free_port(), tmp_path_factory.mktemp("llama") / "server.log") as url:
+        yield url
+
+
 @pytest.mark.llm
 def test_end_to_end_through_a_real_llama_cpp_server(llama_server):
     reading = make_reading("How big is the industrial digital innovation fund?", "en", [DX_FUND_EN, AI_FACTORY])
@@ -241,5 +251,30 @@ def test_end_to_end_through_a_real_llama_cpp_server(llama_server):
         assert markers(answer.text) and all(1 <= n <= len(passages) for n in markers(answer.text))
         cited = " ".join(passages[c.number - 1] for c in answer.citations)
         assert numeric_values(MARKER.sub("", answer.text)) <= numeric_values(cited)
-    else:
-        assert answer == _fallback_answer(reading)
+    else:  # refused by the check, or late on a loaded machine
+        assert answer in (_fallback_answer(reading), _fallback_answer(reading, MODEL_LATE))
+
+
+@pytest.mark.llm
+@pytest.mark.model
+def test_an_llm_server_that_goes_away_mid_conversation_is_named_and_used_again_when_back(indexed, tmp_path):
+    settings, _ = indexed
+    port, log = _free_port(), tmp_path / "server.log"
+    llm = LLMSettings(base_url=f"http://127.0.0.1:{port}/v1", max_tokens=48, first_token_timeout_s=30, timeout_s=60)
+    service = AssistantService(settings.model_copy(update={"answer": AnswerSettings(generator="llm"), "llm": llm}))
+    question = "2030년까지 AI 팩토리를 몇 개 만드나요?"
+
+    def ask() -> tuple[list[Delta], Answer, float]:
+        started = time.monotonic()
+        events = list(service.stream(question))
+        return [e for e in events if isinstance(e, Delta)], collect(events)[1], time.monotonic() - started
+
+    with llama_server_on(port, log):
+        deltas, answer, _ = ask()
+        assert deltas and answer.generator in {"llm", "llm-fallback"} and MODEL_UNAVAILABLE not in answer.note
+    deltas, answer, seconds = ask()  # the server is gone
+    assert not deltas and answer.generator == "llm-fallback" and "500" in answer.text
+    assert answer.note == MODEL_UNAVAILABLE and seconds < llm.first_token_timeout_s
+    with llama_server_on(port, log):  # back on the same address: the model writes again
+        deltas, answer, _ = ask()
+        assert deltas and answer.generator in {"llm", "llm-fallback"} and MODEL_UNAVAILABLE not in answer.note
