@@ -14,12 +14,14 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 
+import httpx
 import pytest
 
 from assistant.config import Settings
 from assistant.indexer import document_hash
 from assistant.service import AssistantService
 from assistant.uploads import Uploads
+from webserver import free_port
 
 ASSISTANT = Path(sys.executable).with_name("assistant")
 DEADLINE_S = 180  # the longest any awaited condition may take on a loaded machine
@@ -242,3 +244,86 @@ def test_a_read_only_index_or_uploads_folder_is_a_clear_error(old_index, tmp_pat
     ]
     text, sources = cited_text(service, HARBOUR_QUESTION)  # the old version, untouched
     assert "8억 원" in text and sources == ["a_harbour.md"]
+
+
+STAFF_USER, STAFF_PASSWORD = "상담직원", "correct horse 1357"
+BROWSER_TIMEOUT_MS = 120_000
+
+
+@contextmanager
+def serving(root: Path) -> Iterator[tuple[str, subprocess.Popen]]:
+    """`assistant serve` in a process of its own over root/index and root/data, with a staff account; its URL and
+    the process, once it answers; killed after the block (if the test has not killed it)."""
+    port = free_port()
+    env = service_env(root, ASSISTANT_STAFF__USERNAME=STAFF_USER, ASSISTANT_STAFF__PASSWORD=STAFF_PASSWORD)
+    with (root / "serve.log").open("ab") as log:
+        server = subprocess.Popen([ASSISTANT, "serve", "--port", str(port)], env=env, cwd=root, stdout=log, stderr=log)
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for(lambda: health(url) is not None, "the server answers", server)
+        yield url, server
+    finally:
+        if server.poll() is None:
+            server.kill()
+        server.wait(timeout=60)
+
+
+def health(url: str) -> dict | None:
+    try:
+        response = httpx.get(f"{url}/api/health", timeout=5)
+    except httpx.HTTPError:
+        return None
+    return response.json() if response.status_code == 200 else None
+
+
+def api_answer(url: str, question: str) -> tuple[str, list[str]]:
+    body = httpx.post(f"{url}/api/ask", json={"question": question}, timeout=120).json()
+    return body["answer"], [c["source"] for c in body["citations"]]
+
+
+def upload_in_console(browser, url: str, path: Path):
+    """Log in as staff, choose the file in the console's upload box and start indexing it; returns the page."""
+    page = browser.new_context().new_page()
+    page.set_default_timeout(BROWSER_TIMEOUT_MS)
+    page.goto(f"{url}/login?next=/staff/")
+    page.locator("#username").fill(STAFF_USER)
+    page.locator("#password").fill(STAFF_PASSWORD)
+    page.locator("#login").click()
+    page.locator("#staff-user").get_by_text(STAFF_USER).first.wait_for()
+    page.locator("#upload-files input[type=file]").set_input_files([path])
+    page.locator("#upload-files").get_by_text(path.name).wait_for()  # received by the server
+    page.locator("#upload-start").click()
+    return page
+
+
+@pytest.mark.browser
+@pytest.mark.model
+def test_a_server_killed_during_an_upload_restarts_on_the_previous_index_and_takes_the_next_upload(
+    old_index, browser, tmp_path
+):
+    docs = copy_index(old_index, tmp_path)
+    new_voucher = document_hash((docs / "b_voucher.md").read_bytes(), Settings())
+    uploads = tmp_path / "data" / "uploads"
+    with serving(tmp_path) as (url, server):
+        page = upload_in_console(browser, url, docs / "b_voucher.md")
+        wait_for(lambda: chunks_written(tmp_path / "index", new_voucher)[0] > 0, "the upload is being indexed", server)
+        kill(server)
+        page.context.close()
+    written, total = chunks_written(tmp_path / "index", new_voucher)
+    assert 0 < written < total, (written, total)  # killed with half the document written
+    assert (uploads / ".staging" / "b_voucher.md").exists() and not (uploads / "b_voucher.md").exists()
+
+    with serving(tmp_path) as (url, _):
+        assert health(url)["documents"] == 2
+        text, sources = api_answer(url, VOUCHER_QUESTION)
+        assert "3,000만 원" in text and sources[0] == "b_voucher.md"  # the previous version, whole
+        assert not (uploads / "b_voucher.md").exists()  # never listed as uploaded
+        # The lock died with the killed process: the next upload is indexed, and the staging folder cleared.
+        page = upload_in_console(browser, url, docs / "a_harbour.md")
+        page.wait_for_function("() => document.querySelector('#upload-report textarea').value !== ''")
+        assert "✔ a_harbour.md" in page.locator("#upload-report textarea").input_value()
+        page.context.close()
+        assert sorted(p.name for p in uploads.iterdir()) == [".lock", "a_harbour.md"]
+        text, sources = api_answer(url, HARBOUR_QUESTION)
+        assert "12억 원" in text and sources[0] == "a_harbour.md"
+        assert "3,000만 원" in api_answer(url, VOUCHER_QUESTION)[0]
