@@ -109,6 +109,12 @@ class AnswerSettings(BaseModel):
         "reader gave it at least this probability; off-topic questions stay below it.",
     )
 
+    off_topic_min: float = Field(
+        0.5, ge=0, le=1,
+        description="A question worded off-topic ('드라마', 'weather') is still answered when the documents answer it with "
+        "at least this reader probability (a support center may index anything); below it, it gets the off-topic reply.",
+    )
+
     def help(self, language: str) -> str:
         """Where to ask instead, in the question's language."""
         return {"ko": self.help_ko, "de": self.help_de}.get(language, self.help_en)
@@ -148,8 +154,8 @@ class UISettings(BaseModel):
         20, ge=0,
         description="Questions one client may ask a minute through the chat and POST /api/ask together (and, counted "
         "apart, feedback through POST /api/feedback); 0 turns the limit off. A person reads each answer before the "
-        "next question, so 20 is far above real use, while one client stays below a tenth of what two cores answer "
-        "(bench/load.py). Over it: 429 with Retry-After from the API, a message in the chat. Staff routes are not "
+        "next question, so 20 is far above real use, while one client gets about a twentieth of what two cores "
+        "answer (5-9 answers a second in bench/load.py). Over it: 429 with Retry-After from the API, a message in the chat. Staff routes are not "
         "limited.",
     )
     rate_limit_burst: int = Field(
@@ -171,14 +177,15 @@ class UISettings(BaseModel):
         2, ge=1,
         description="Chat answers worked on at once (Gradio's default_concurrency_limit; every other chat event, "
         "such as a language switch, has the same limit of its own). Answering is CPU-bound and the machine has 2 "
-        "cores: more at once only makes each answer slower; further questions wait in the queue and are shown "
-        "their place.",
+        "cores: in bench/load.py 1 at once answered 4.0 a second, 2: 4.7-6.1, 4: 5.4, 8: 5.9 (a loaded machine), so "
+        "more at once gains little and shares the cores with the API and the console; further questions wait in the "
+        "queue and are shown their place.",
     )
     queue_size: int = Field(
         100, ge=1,
         description="Chat events that may wait in the queue (Gradio's max_size); one more is refused at once with "
-        "Gradio's 'busy, please try again' and the question stays in the box. At about 0.5 s an answer and 2 at "
-        "once, the last of 100 waits under a minute; 50 people asking at once all fit.",
+        "Gradio's 'busy, please try again' and the question stays in the box. At 4-6 answers a second the last of "
+        "100 waits about 20 s, and 50 people asking at once all fit.",
     )
     staff_queue_concurrency: int = Field(
         1, ge=1,

@@ -1,6 +1,6 @@
 """Per-client rate limiting: the token buckets on a clock the test moves, then the served app — 429 with Retry-After
 from the API, the chat's message in its language with the question kept, staff routes unlimited, and which
-address counts as the client behind a proxy."""
+address counts as the client behind a proxy. And the chat's queue limits: a full queue refuses at once."""
 
 from __future__ import annotations
 
@@ -9,8 +9,9 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from assistant.config import StaffSettings, UISettings
+from assistant.config import LLMSettings, StaffSettings, UISettings
 from assistant.service import AssistantService
+from fakes import SilentServer
 from webserver import served
 
 STAFF = StaffSettings(username="staff-lee", password="rate limit test password")
@@ -143,3 +144,32 @@ def test_the_chat_shares_the_limit_says_so_in_its_language_and_keeps_the_questio
         assert page.locator("#chat [data-testid=bot]").count() == 1
     finally:
         context.close()
+
+
+def test_a_full_chat_queue_refuses_a_question_at_once_instead_of_keeping_it_waiting(indexed, tmp_path_factory) -> None:
+    from assistant_ui.server import build_server
+
+    settings, _ = indexed
+    with SilentServer() as model:  # a chat model that never answers holds the first answer as long as the test needs
+        service = AssistantService(settings.model_copy(update={
+            "data_dir": tmp_path_factory.mktemp("queue-data"),
+            "ui": UISettings(rate_limit_per_minute=0, queue_concurrency=1, queue_size=1),
+            "answer": settings.answer.model_copy(update={"generator": "llm"}),
+            "llm": LLMSettings(base_url=f"http://127.0.0.1:{model.port}/v1", first_token_timeout_s=120, timeout_s=120),
+        }))
+        with served(build_server(service)) as url, httpx.Client(base_url=url, timeout=60) as client:
+            config = client.get("/config").json()
+            (send,) = [c["id"] for c in config["components"] if c.get("props", {}).get("elem_id") == "send"]
+            (event,) = [d["id"] for d in config["dependencies"] if [send, "click"] in d["targets"]]
+
+            def ask(session: str) -> httpx.Response:  # as the browser sends a question: the queue's join
+                return client.post("/gradio_api/queue/join", json={
+                    "data": ["2030년까지 AI 팩토리를 몇 개 만드나요?", [], None, None, None, "ko"], "event_data": None,
+                    "fn_index": event, "trigger_id": send, "session_hash": session,
+                })
+
+            assert ask("first").status_code == 200
+            assert model.accepted.wait(60)  # the first answer is being worked on (the one allowed at a time)
+            assert ask("second").status_code == 200  # waits: the queue's one place
+            refused = ask("third")
+            assert refused.status_code == 503 and "Queue is full" in refused.json()["detail"]
