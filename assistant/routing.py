@@ -1,7 +1,10 @@
-"""Every turn ends in a named outcome. Takeover attempts, harmful requests, small talk and clearly off-topic
-requests are recognised before any document is searched (patterns in data/routing.tsv); a question too vague to
-search ('지원금 얼마예요?' with nothing said before) is asked back; the rest is answered from the documents or the
-program cards, and what the documents do not answer is told apart from what is not this assistant's business.
+"""Every turn ends in a named outcome. Takeover attempts, harmful requests and small talk are recognised before any
+document is searched (patterns in data/routing.tsv); a question too vague to search ('지원금 얼마예요?' with nothing
+said before) is asked back; the rest is answered from the documents or the program cards, and what the documents do
+not answer is told apart from what is not this assistant's business.
+
+Off-topic wording ('드라마', 'weather') is only a presumption: the documents are read all the same, because a support
+center indexes what it likes, and a question they clearly answer is answered whatever its topic words.
 """
 
 from __future__ import annotations
@@ -15,8 +18,10 @@ Outcome = Literal[
     "answered", "clarification", "unanswerable", "out_of_scope", "small_talk", "harmful", "personal_data", "guardrail",
 ]
 OUTCOMES: tuple[str, ...] = Outcome.__args__
-# Outcomes decided before the search, in the order they are checked.
+# Outcomes recognised before the search, in the order they are checked; all but PRESUMED end the turn there.
 EARLY = ("guardrail", "harmful", "small_talk", "out_of_scope")
+# Recognised early, but overturned when the documents clearly answer the question.
+PRESUMED = "out_of_scope"
 # Words that say what kind of answer is wanted but not about what: a question made only of these (and function
 # words) names no program or topic, so it is asked back unless the conversation supplies one.
 GENERIC = frozenset("""

@@ -22,7 +22,7 @@ from .programs import Card, find_programs, load_cards
 from .question import Question, QuestionParser
 from .reading import Reader, Reading
 from .retrieval import HybridRetriever, Retriever
-from .routing import reply
+from .routing import PRESUMED, reply
 from .schema import Answer, Hit, IngestReport, Page
 from .store import ChunkStore
 from .tokens import Tokenizer
@@ -143,7 +143,7 @@ class AssistantService:
             yield Answered(self._finish(question, event.answer)) if isinstance(event, Answered) else event
 
     def _answer(self, question: Question) -> Iterator[Event]:
-        if question.outcome:
+        if question.outcome and question.outcome != PRESUMED:
             yield Answered(self._routed(question))
             return
         if question.eligibility.asked:
@@ -153,6 +153,9 @@ class AssistantService:
         yield Retrieved(hits)
         reading = self._reader.read(question, hits)
         yield Read(reading)
+        if question.outcome and not (reading.answerable and reading.confidence >= self.settings.answer.off_topic_min):
+            yield Answered(self._routed(question))
+            return
         for piece in self._generator.write(reading):
             yield piece if isinstance(piece, Delta) else Answered(piece)
 
@@ -165,7 +168,7 @@ class AssistantService:
     def _finish(self, question: Question, answer: Answer) -> Answer:
         """The answer with its outcome, and a warning when the turn held personal data (masked before anything
         else saw it)."""
-        outcome = answer.outcome if question.outcome else "unanswerable" if answer.abstained else "answered"
+        outcome = answer.outcome if answer.generator == "routing" else "unanswerable" if answer.abstained else "answered"
         if question.personal_data and outcome in {"answered", "unanswerable"}:
             note = reply("personal_data", question.language)
             return replace(answer, outcome="personal_data", note=f"{note} {answer.note}".strip())

@@ -4,6 +4,9 @@ Prints, over a fixed sample of questions: the share whose answer's first citatio
 answer contains the gold answer span (ignoring spaces and case), and that abstained; plus answer latency.
 
     .venv/bin/python evals/korquad_eval.py [--sample 300] [--korquad PATH] [--work results/korquad] [--out FILE]
+
+`--articles train` asks questions of articles 0-69 instead: the reader's training articles, for finding what a
+change did without looking at the measured ones (its numbers are not a measurement).
 """
 
 from __future__ import annotations
@@ -16,7 +19,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.service import AssistantService
-from korquad import DEFAULT_PATH, MEASURE_ARTICLES, questions, write_articles
+from korquad import DEFAULT_PATH, MEASURE_ARTICLES, TRAIN_ARTICLES, questions, write_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -30,13 +33,15 @@ def main() -> None:
     parser.add_argument("--korquad", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--sample", type=int, default=300)
     parser.add_argument("--work", type=Path, default=ROOT / "results" / "korquad")
+    parser.add_argument("--articles", choices=["measure", "train"], default="measure")
     parser.add_argument("--out", type=Path, default=None, help="Also write one JSON line per question here.")
     args = parser.parse_args()
     service = AssistantService(Settings(index_dir=args.work / "index"))
     start = time.perf_counter()
     report = service.ingest([write_articles(args.korquad, args.work / "docs")])
     print(f"index: {len(report.indexed)} indexed, {len(report.unchanged)} unchanged, {time.perf_counter() - start:.0f}s")
-    cases = questions(args.korquad, MEASURE_ARTICLES, args.sample)
+    articles = TRAIN_ARTICLES if args.articles == "train" else MEASURE_ARTICLES
+    cases = questions(args.korquad, articles, args.sample)
     lines, latencies = [], []
     for case in cases:
         start = time.perf_counter()
@@ -52,7 +57,7 @@ def main() -> None:
     right_source = sum(line["first_citation"] == line["source"] for line in lines)
     span = sum(not line["abstained"] and _squash(line["gold"]) in _squash(line["answer"]) for line in lines)
     abstained = sum(line["abstained"] for line in lines)
-    print(f"KorQuAD dev articles 70-139, {n} questions (sample seed 0):")
+    print(f"KorQuAD dev articles {articles.start}-{articles.stop - 1}, {n} questions (sample seed 0):")
     print(f"  first citation is the article  {right_source / n:.1%}")
     print(f"  gold span in the answer        {span / n:.1%}")
     print(f"  abstained                      {abstained / n:.1%}")

@@ -1,6 +1,6 @@
 """The service's turns end in a named outcome; personal data never comes back; follow-ups use the conversation."""
 
-from assistant.service import Answered, Retrieved
+from assistant.service import Answered, AssistantService, Retrieved
 
 
 def test_every_turn_carries_its_outcome(service):
@@ -30,3 +30,20 @@ def test_an_answer_to_the_eligibility_question_is_rewritten_with_it(service):
     first = "우리 회사(경북, 제조업)가 시험 공장 지원을 받을 수 있나요?"
     answer = service.ask("소기업이고 세금 체납은 없어요", [first])
     assert answer.question == f"{first} 소기업이고 세금 체납은 없어요" and "신청 요건 충족" in answer.text
+
+
+def test_off_topic_words_yield_to_documents_that_answer_them(indexed, tmp_path):
+    """A support center may index anything: '야구' presumes an off-topic question, but a document that clearly answers
+    it wins; an off-topic question the documents do not answer still gets the off-topic reply."""
+    docs = tmp_path / "docs"
+    docs.mkdir()
+    (docs / "club_news_ko.md").write_text(
+        "# 사내 소식\n\n사내 야구 동호회 '번개'는 2024년 지역 직장인 리그에서 우승했다. 동호회 주장은 4번 타자인 "
+        "생산팀 박민수 과장이 맡고 있으며, 연습은 매주 토요일 오전에 한다.\n", encoding="utf-8",
+    )
+    service = AssistantService(indexed[0].model_copy(update={"index_dir": tmp_path / "index"}))
+    assert not service.ingest([docs]).failures
+    answer = service.ask("사내 야구 동호회 주장은 몇 번 타자인가요?")
+    assert answer.outcome == "answered" and "4번" in answer.text and answer.citations[0].source == "club_news_ko.md"
+    weather = service.ask("오늘 서울 날씨 어때요?")
+    assert weather.outcome == "out_of_scope" and weather.citations == []
