@@ -102,7 +102,7 @@ def test_chunks_a_cut_off_write_left_are_cleared_when_the_document_is_ingested_u
     shown = store.snapshot()
     monkeypatch.setattr(store_module, "_BATCH", 1)
     cut_off = ChunkStore(settings.store, settings.index_dir, _FailsOnSecondCall(make_embeddings(settings.embeddings)))
-    half = [Chunk(text, "dx_fund_en.md", None, "Size", "", "en", i) for i, text in enumerate(["The fund grew.", "More."])]
+    half = [Chunk(text, "dx_fund_en.md", None, "Size", "", "en", i) for i, text in enumerate(["Grew.", "More."])]
     with pytest.raises(RuntimeError, match="killed"):
         cut_off.replace_document("dx_fund_en.md", "half", half, [["fund"], ["more"]])
     assert store.versions().leftovers == {"dx_fund_en.md"} and store.snapshot() == shown  # kept, never shown

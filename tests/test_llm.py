@@ -20,7 +20,8 @@ from assistant.answer import Delta
 from assistant.config import AnswerSettings, LLMSettings, Settings
 from assistant.grounding import MARKER, markers
 from assistant.llm import (
-    MODEL_LATE, MODEL_UNAVAILABLE, NOT_IN_PASSAGES, LLMGenerator, grounding_problem, make_chat_model, make_llm_generator,
+    MODEL_LATE, MODEL_UNAVAILABLE, NOT_IN_PASSAGES, LLMGenerator, grounding_problem, make_chat_model,
+    make_llm_generator,
 )
 from assistant.numbers import numeric_values
 from assistant.schema import Answer
@@ -158,7 +159,8 @@ def test_a_server_that_never_answers_falls_back_by_the_first_token_deadline(capl
 def test_no_server_at_all_falls_back():
     reading = make_reading("AI 팩토리는 몇 개?", "ko", [AI_FACTORY])
     settings = LLMSettings(base_url=f"http://127.0.0.1:{_free_port()}/v1", timeout_s=5)
-    assert list(LLMGenerator(settings, QuotingFallback()).write(reading)) == [_fallback_answer(reading, MODEL_UNAVAILABLE)]
+    events = list(LLMGenerator(settings, QuotingFallback()).write(reading))
+    assert events == [_fallback_answer(reading, MODEL_UNAVAILABLE)]
 
 
 def test_chat_models_for_both_providers():
