@@ -136,6 +136,10 @@ class LLMSettings(BaseModel):
     first_token_timeout_s: float = Field(
         20, gt=0, description="Longest wait for the first piece of the answer, in seconds, before quoting instead."
     )
+    rewrite_timeout_s: float = Field(
+        8, gt=0, description="Longest wait for the model's standalone rewrite of a follow-up, in seconds, before the "
+        "rules' rewrite is used instead.",
+    )
     max_tokens: int = Field(512, ge=1, description="Most tokens the model may write for one answer.")
     temperature: float = Field(0.0, ge=0, description="Sampling temperature; 0 writes the most likely answer.")
     max_passages: int = Field(4, ge=1, description="Most retrieved passages (best first) shown to the model.")

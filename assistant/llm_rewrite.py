@@ -1,0 +1,139 @@
+"""Follow-ups made standalone by the chat model when one is configured (answer.generator='llm'), checked before use.
+
+The rules (assistant/followup.py) decide whether a turn leans on the conversation at all; only such a turn is shown
+to the model, since asking about a standalone question costs a round trip and invites a small model to invent. The
+model's rewrite is used only when it is one line of sensible length, in the follow-up's language, different from the
+follow-up, and made only of words the conversation holds; otherwise, and when the model fails or is late, the rules'
+rewrite stands.
+"""
+
+from __future__ import annotations
+
+import logging
+import queue
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, NamedTuple
+
+from .config import LLMSettings
+from .followup import FollowUpRewriter
+from .text import detect_language
+from .tokens import Tokenizer
+
+if TYPE_CHECKING:
+    from langchain_core.language_models import BaseChatModel
+
+log = logging.getLogger(__name__)
+
+SYSTEM_PROMPT = """You rewrite the last message of a conversation about Korean government support programs into \
+one standalone question.
+Rules:
+- Write it in the language of the last message.
+- Add only words from the earlier messages: the topic the last message leaves out.
+- Output only the question, on one line, without quotes or explanations."""
+# The earlier turns shown to the model: the topic of a follow-up lies in the last few.
+HISTORY_TURNS = 4
+# A rewrite longer than this many times the follow-up and the previous question together has invented something.
+MAX_LENGTH_RATIO = 3
+# A standalone question needs few tokens; the bound also ends a model that rambles.
+MAX_TOKENS = 96
+_QUOTES = "\"'“”‘’「」『』`"
+
+
+class Rewrite(NamedTuple):
+    """A turn's standalone form and who made it: 'llm', 'rules', or '' when the turn stood as it was."""
+
+    text: str
+    by: str
+
+
+def by_rules(rules: FollowUpRewriter, text: str, history: Sequence[str]) -> Rewrite:
+    """The rules' standalone form of a turn."""
+    standalone = rules.rewrite(text, history)
+    return Rewrite(standalone, "rules" if standalone != text else "")
+
+
+class LLMFollowUpRewriter:
+    """Has a chat model rewrite follow-ups the rules recognise, and keeps the rules' rewrite when the model's fails."""
+
+    def __init__(
+        self, rules: FollowUpRewriter, chat_model: BaseChatModel, settings: LLMSettings, tokenizer: Tokenizer
+    ) -> None:
+        self._rules = rules
+        self._model = chat_model
+        self._settings = settings
+        self._tokenizer = tokenizer
+
+    def rewrite(self, text: str, history: Sequence[str]) -> str:
+        """The standalone form of a turn (the turn itself when it stands alone or nothing came before)."""
+        return self.traced(text, history).text
+
+    def traced(self, text: str, history: Sequence[str]) -> Rewrite:
+        """The standalone form of a turn and who made it."""
+        if not history or not self._rules.needs_context(text):
+            return Rewrite(text, "")
+        try:
+            written = self._ask(_messages(text, history[-HISTORY_TURNS:]))
+        except Exception as error:  # unreachable, late or failing model: the rules' rewrite stands in
+            log.warning("LLM rewrite failed (%s: %s); using the rules'", type(error).__name__, error)
+            return by_rules(self._rules, text, history)
+        written = written.strip().strip(_QUOTES).strip()
+        problem = self._problem(written, text, history)
+        if problem:
+            log.info("LLM rewrite %r refused (%s); using the rules'", written, problem)
+            return by_rules(self._rules, text, history)
+        return Rewrite(written, "llm")
+
+    def _problem(self, written: str, text: str, history: Sequence[str]) -> str | None:
+        """Why the model's rewrite of a follow-up may not be used, or None when it may."""
+        if not written:
+            return "empty"
+        if "\n" in written:
+            return "more than one line"
+        if written == text:
+            return "the follow-up unchanged"
+        if len(written) > MAX_LENGTH_RATIO * (len(text) + len(history[-1])):
+            return "too long"
+        if detect_language(written) != detect_language(text):
+            return f"in {detect_language(written)}, not {detect_language(text)}"
+        known = set(self._tokenizer.tokens(" ".join([*history, text])))
+        if invented := [w for w in dict.fromkeys(self._tokenizer.tokens(written)) if w not in known]:
+            return f"words not in the conversation: {', '.join(invented)}"
+        return None
+
+    def _ask(self, messages: list[tuple[str, str]]) -> str:
+        """The model's reply; TimeoutError past the rewrite deadline, or the model's own error.
+
+        The model runs in a thread so that a server that stops answering cannot hold the question past the deadline.
+        """
+        replies: queue.Queue = queue.Queue(maxsize=1)
+        threading.Thread(target=self._invoke, args=(messages, replies), daemon=True, name="llm-rewrite").start()
+        limit = self._settings.rewrite_timeout_s
+        try:
+            reply = replies.get(timeout=limit)
+        except queue.Empty:
+            raise TimeoutError(f"no rewrite within {limit:g} s") from None
+        if isinstance(reply, BaseException):
+            raise reply
+        return reply
+
+    def _invoke(self, messages: list[tuple[str, str]], replies: queue.Queue) -> None:
+        try:
+            replies.put(str(self._model.invoke(messages).text))
+        except Exception as error:  # handed to the caller, which decides what a failure means
+            replies.put(error)
+
+
+def _messages(text: str, history: Sequence[str]) -> list[tuple[str, str]]:
+    earlier = "\n".join(f"- {turn}" for turn in history)
+    return [("system", SYSTEM_PROMPT), ("human", f"Earlier messages:\n{earlier}\n\nLast message: {text}\n\nStandalone question:")]
+
+
+def make_llm_rewriter(settings: LLMSettings, rules: FollowUpRewriter, tokenizer: Tokenizer) -> LLMFollowUpRewriter:
+    """The rewriter over the chat model of the settings, whose own client gives up at the rewrite deadline."""
+    from .llm import make_chat_model  # here, not above: assistant.llm imports the question module, which imports this
+
+    model_settings = settings.model_copy(
+        update={"timeout_s": settings.rewrite_timeout_s, "max_tokens": min(settings.max_tokens, MAX_TOKENS)}
+    )
+    return LLMFollowUpRewriter(rules, make_chat_model(model_settings), settings, tokenizer)
