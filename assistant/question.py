@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from .eligibility_reader import Eligibility, EligibilityReader
 from .followup import FollowUpRewriter
 from .glossary import Query, QueryExpander
+from .llm_rewrite import LLMFollowUpRewriter, Rewrite, by_rules
 from .pii import mask
 from .profile import Profile
 from .routing import early_outcome, is_vague
@@ -36,6 +37,7 @@ class Question:
     typed: str = ""  # the turn as the user typed it (personal data masked)
     outcome: str | None = None  # decided before any search: guardrail, harmful, small_talk, out_of_scope, clarification
     personal_data: tuple[str, ...] = ()  # kinds of personal data masked out of the turn
+    rewritten_by: str = ""  # who made a follow-up standalone: 'rules' or 'llm' ('' when the turn stood alone)
 
     def each_part(self) -> tuple[Question, ...]:
         """The things asked: the parts, or the question itself."""
@@ -52,7 +54,7 @@ class QuestionParser:
         expander: QueryExpander,
         max_chars: int,
         eligibility: EligibilityReader | None = None,
-        rewriter: FollowUpRewriter | None = None,
+        rewriter: FollowUpRewriter | LLMFollowUpRewriter | None = None,
         tokenizer: Tokenizer | None = None,
     ) -> None:
         self._expander = expander
@@ -78,19 +80,24 @@ class QuestionParser:
         language = detect_language(text)
         outcome = early_outcome(text) if self._rewriter else None
         about = Eligibility(False)
-        standalone = text
+        standalone, rewritten_by = text, ""
         if outcome is None and self._eligibility:
             about = self._eligibility.read(text, history, profile or Profile())
             standalone = f"{about.continues} {text}" if about.continues else text
         if outcome is None and not about.asked and self._rewriter:
-            standalone = self._rewriter.rewrite(text, history)
+            standalone, rewritten_by = self._rewrite(text, history)
             if standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
         parts = split_question(standalone)
         own = tuple(Question(p, language, self._expander.expand(p)) for p in parts) if len(parts) > 1 else ()
         return Question(
-            standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal
+            standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal, rewritten_by
         )
+
+    def _rewrite(self, text: str, history: Sequence[str]) -> Rewrite:
+        if isinstance(self._rewriter, LLMFollowUpRewriter):
+            return self._rewriter.traced(text, history)
+        return by_rules(self._rewriter, text, history)
 
 
 def _tidy(text: str | None) -> str:

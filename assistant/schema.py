@@ -65,10 +65,11 @@ class Answer:
     generator: str = "extractive"  # who wrote the text: 'extractive', 'llm', 'llm-fallback' (the check failed), 'eligibility'
     note: str = ""  # guidance shown under the answer that is not drawn from the documents (where to ask, who decides)
     outcome: str = "answered"  # what became of the turn (assistant.routing.OUTCOMES)
+    rewritten_by: str = ""  # who made the follow-up standalone: 'rules' or 'llm' ('' when the turn stood alone)
 
     def to_dict(self, latency_ms: float) -> dict:
         """The answer as `ask --json`, the eval result lines and the HTTP API give it (field names are a contract)."""
-        return {
+        shown = {
             "answer": self.text,
             "abstained": self.abstained,
             "citations": [c.to_dict() for c in self.citations],
@@ -77,6 +78,8 @@ class Answer:
             "outcome": self.outcome,
             "rewritten_question": self.question,
         }
+        # Only for a rewritten follow-up, so that the fields of every other answer stay as they were.
+        return shown | {"rewritten_by": self.rewritten_by} if self.rewritten_by else shown
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,7 @@ from .eligibility_reader import EligibilityReader
 from .followup import FollowUpRewriter
 from .embeddings import CachedEmbeddings, make_embeddings
 from .glossary import QueryExpander, load_glossary
+from .llm_rewrite import LLMFollowUpRewriter, make_llm_rewriter
 from .indexer import Progress, index_files
 from .profile import Profile
 from .profile_reader import ProfileReader
@@ -106,8 +107,15 @@ class AssistantService:
         ) if self.cards else None
         self._parser = QuestionParser(
             self._expander, settings.answer.max_question_chars, eligibility,
-            FollowUpRewriter(self._tokenizer, self.name_programs), self._tokenizer,
+            self._rewriter(settings), self._tokenizer,
         )
+
+    def _rewriter(self, settings: Settings) -> FollowUpRewriter | LLMFollowUpRewriter:
+        """The rules' follow-up rewriter, with the chat model over it when the model writes answers."""
+        rules = FollowUpRewriter(self._tokenizer, self.name_programs)
+        if settings.answer.generator != "llm":
+            return rules
+        return make_llm_rewriter(settings.llm, rules, self._tokenizer)
 
     def name_programs(self, text: str) -> tuple[str, ...]:
         """Ids of the programs (cards) a text names."""
@@ -171,8 +179,10 @@ class AssistantService:
         outcome = answer.outcome if answer.generator == "routing" else "unanswerable" if answer.abstained else "answered"
         if question.personal_data and outcome in {"answered", "unanswerable"}:
             note = reply("personal_data", question.language)
-            return replace(answer, outcome="personal_data", note=f"{note} {answer.note}".strip())
-        return replace(answer, outcome=outcome)
+            return replace(
+                answer, outcome="personal_data", note=f"{note} {answer.note}".strip(), rewritten_by=question.rewritten_by
+            )
+        return replace(answer, outcome=outcome, rewritten_by=question.rewritten_by)
 
     def parse(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Question:
         """The user's turn, parsed once for every later stage."""
