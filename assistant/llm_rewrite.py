@@ -31,11 +31,16 @@ Rules:
 - Write it in the language of the last message.
 - Add only words from the earlier messages: the topic the last message leaves out.
 - Output only the question, on one line, without quotes or explanations."""
+# One worked example: without it a small model (SmolLM2-135M) answers or explains instead of rewriting.
+EXAMPLE = (
+    ["창업도약패키지는 누가 신청할 수 있나요?"], "그럼 지원 금액은요?", "창업도약패키지 지원 금액은요?",
+)
 # The earlier turns shown to the model: the topic of a follow-up lies in the last few.
 HISTORY_TURNS = 4
 # A rewrite longer than this many times the follow-up and the previous question together has invented something.
 MAX_LENGTH_RATIO = 3
-# A standalone question needs few tokens; the bound also ends a model that rambles.
+# A standalone question needs few tokens (a Korean one more than its characters: small models' vocabularies split
+# Hangul finely); the bound also ends a model that rambles.
 MAX_TOKENS = 96
 _QUOTES = "\"'“”‘’「」『』`"
 
@@ -96,10 +101,17 @@ class LLMFollowUpRewriter:
             return "too long"
         if detect_language(written) != detect_language(text):
             return f"in {detect_language(written)}, not {detect_language(text)}"
-        known = set(self._tokenizer.tokens(" ".join([*history, text])))
-        if invented := [w for w in dict.fromkeys(self._tokenizer.tokens(written)) if w not in known]:
+        words, asked = self._words(written), self._words(text)
+        if dropped := [w for w in asked if w not in words]:  # it must still ask what the follow-up asks
+            return f"the follow-up's words left out: {', '.join(dropped)}"
+        known = set(self._words(" ".join([*history, text])))
+        if invented := [w for w in words if w not in known]:
             return f"words not in the conversation: {', '.join(invented)}"
         return None
+
+    def _words(self, text: str) -> list[str]:
+        """The content words of a text (search tokens: function and question words left out), each once."""
+        return list(dict.fromkeys(self._tokenizer.tokens(text)))
 
     def _ask(self, messages: list[tuple[str, str]]) -> str:
         """The model's reply; TimeoutError past the rewrite deadline, or the model's own error.
@@ -125,8 +137,18 @@ class LLMFollowUpRewriter:
 
 
 def _messages(text: str, history: Sequence[str]) -> list[tuple[str, str]]:
+    example_history, example_text, example_rewrite = EXAMPLE
+    return [
+        ("system", SYSTEM_PROMPT),
+        ("human", _conversation(example_text, example_history)),
+        ("ai", example_rewrite),
+        ("human", _conversation(text, history)),
+    ]
+
+
+def _conversation(text: str, history: Sequence[str]) -> str:
     earlier = "\n".join(f"- {turn}" for turn in history)
-    return [("system", SYSTEM_PROMPT), ("human", f"Earlier messages:\n{earlier}\n\nLast message: {text}\n\nStandalone question:")]
+    return f"Earlier messages:\n{earlier}\n\nLast message: {text}\n\nStandalone question:"
 
 
 def make_llm_rewriter(settings: LLMSettings, rules: FollowUpRewriter, tokenizer: Tokenizer) -> LLMFollowUpRewriter:
@@ -134,6 +156,6 @@ def make_llm_rewriter(settings: LLMSettings, rules: FollowUpRewriter, tokenizer:
     from .llm import make_chat_model  # here, not above: assistant.llm imports the question module, which imports this
 
     model_settings = settings.model_copy(
-        update={"timeout_s": settings.rewrite_timeout_s, "max_tokens": min(settings.max_tokens, MAX_TOKENS)}
+        update={"timeout_s": settings.rewrite_timeout_s, "max_tokens": MAX_TOKENS}
     )
     return LLMFollowUpRewriter(rules, make_chat_model(model_settings), settings, tokenizer)
