@@ -15,7 +15,7 @@ from .glossary import Query, QueryExpander
 from .llm_rewrite import LLMFollowUpRewriter, Rewrite, by_rules
 from .pii import mask
 from .profile import Profile
-from .routing import early_outcome, is_vague
+from .routing import PRESUMED, early_outcome, is_vague
 from .text import clean, detect_language, split_question
 from .tokens import Tokenizer
 
@@ -84,9 +84,10 @@ class QuestionParser:
         if outcome is None and self._eligibility:
             about = self._eligibility.read(text, history, profile or Profile())
             standalone = f"{about.continues} {text}" if about.continues else text
-        if outcome is None and not about.asked and self._rewriter:
+        # A presumed off-topic turn is still searched, so it needs its standalone form as much as any other.
+        if outcome in (None, PRESUMED) and not about.asked and self._rewriter:
             standalone, rewritten_by = self._rewrite(text, history)
-            if standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
+            if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
         parts = split_question(standalone)
         own = tuple(Question(p, language, self._expander.expand(p)) for p in parts) if len(parts) > 1 else ()

@@ -27,9 +27,10 @@ PRESUMED = "out_of_scope"
 GENERIC = frozenset("""
 지원 지원금 지원사업 사업 신청 신청서 최대 얼마 얼마나 나오 받 받을 금액 돈 한도 기간 마감 언제 어디 어떻게 방법 절차 서류 조건 자격 대상
 첫 단계 먼저 하 되 있 싶 알 좀 문의 궁금 가능 필요 정도 총 혜택 참여 참가 지역 곳 개 규모 종류 회사 기업 우리 저희
+내 제출 뭐 무엇 무슨 어떤 어느 돼
 support subsidy grant fund funding program programme amount much money apply application first step deadline when where
 how what which need needed document documents condition conditions eligible eligibility maximum max get like would want
-company companies firm firms business businesses start
+company companies firm firms business businesses start submit papers
 förderung antrag beantragen betrag wie viel wann wo
 """.split())
 

@@ -6,6 +6,8 @@ from assistant.followup import FollowUpRewriter
 from assistant.tokens import Tokenizer
 
 REWRITER = FollowUpRewriter(Tokenizer(), lambda text: ("test-factory",) if "시험 공장" in text else ())
+NAMES = {"시험 공장": "test-factory", "규제자유특구": "zone", "글로벌 혁신특구": "global-zone", "start-up fund": "start-up-fund"}
+NAMING = FollowUpRewriter(Tokenizer(), lambda text: tuple(v for k, v in NAMES.items() if k in text))
 
 
 @pytest.mark.parametrize("history, turn, expected", [
@@ -23,11 +25,42 @@ def test_follow_ups_take_the_topic_of_the_conversation(history, turn, expected):
     assert REWRITER.rewrite(turn, history) == expected
 
 
+@pytest.mark.parametrize("history, turn, expected", [
+    # thanks before the follow-up are not part of it
+    (["지역특화형 스마트공장은 어디 지역이 해요?"], "감사합니다. 경북은 어떤 업종이에요?",
+     "지역특화형 스마트공장 경북은 어떤 업종이에요?"),
+    (["Who can apply for the region-led AI programme?"], "ok thanks, when is the deadline for it?",
+     "region-led AI when is the deadline for it?"),
+    # a bare generic noun right before a topic word belongs to its name ('지역 주도형')
+    (["2025년 지역 주도형 AI 대전환에 선정된 곳이 어디예요?"], "그 중 제주는 뭘 해요?",
+     "2025년 지역 주도형 AI 대전환 선정 제주는 뭘 해요?"),
+    (["Which smart factory programmes are there in 2025?"], "what's the support limit for the Chungbuk one?",
+     "smart factory programmes 2025 what's the support limit for the Chungbuk one?"),
+])
+def test_acknowledgements_compound_names_and_the_x_one(history, turn, expected):
+    assert REWRITER.rewrite(turn, history) == expected
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    # the previous question asked about another program: what it asked stays, its program goes
+    (["규제자유특구는 수도권 지자체도 신청할 수 있나요?"], "그럼 글로벌 혁신특구는요?", "글로벌 혁신특구는요? 수도권 지자체 신청"),
+    (["Tell me about the KOSME policy loans for 2026"], "what about the start-up fund?",
+     "the start-up fund? KOSME policy loans 2026"),
+    # a correction keeps the question and swaps what it corrects
+    (["전남 지역특화형 스마트공장 특화 분야가 뭐예요?"], "아 전남 말고 전북이요", "전남 말고 전북이요 지역특화형 스마트공장 특화 분야"),
+    (["How many companies does the advanced track of the win-win programme support?"],
+     "sorry, I meant the basic track", "sorry, I meant the basic track companies advanced win-win programme support"),
+])
+def test_the_previous_question_asked_again_about_another_subject(history, turn, expected):
+    assert NAMING.rewrite(turn, history) == expected
+
+
 @pytest.mark.parametrize("history, turn", [
     (["M.AX 얼라이언스는 분과가 몇 개예요?"], "아 그건 됐고요, 산불 피해 입은 회사는 정책자금을 어떻게 신청해요?"),
     (["규제자유특구는 누가 지정 신청하나요?"], "시험 공장 지원 규모는 얼마예요?"),  # names a program of its own
     (["규제자유특구는 누가 지정 신청하나요?"], "2030년까지 AI 팩토리를 몇 개 만드나요?"),
     ([], "그럼 신청은 어디서 해요?"),  # nothing came before
+    (["규제자유특구는 누가 지정 신청하나요?"], "글로벌 혁신특구 지정 신청 기간과 선정 방법, 지원 내용은 어떻게 되나요?"),
 ])
 def test_standalone_turns_and_new_topics_stay_as_they_are(history, turn):
-    assert REWRITER.rewrite(turn, history) == turn
+    assert NAMING.rewrite(turn, history) == turn
