@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .config import LLMSettings
 from .followup import FollowUpRewriter
-from .text import detect_language
+from .text import _QUESTION_WORD, detect_language
 from .tokens import Tokenizer
 
 if TYPE_CHECKING:
@@ -101,8 +101,8 @@ class LLMFollowUpRewriter:
             return "too long"
         if detect_language(written) != detect_language(text):
             return f"in {detect_language(written)}, not {detect_language(text)}"
-        words, asked = self._words(written), self._words(text)
-        if dropped := [w for w in asked if w not in words]:  # it must still ask what the follow-up asks
+        words = self._words(written)
+        if dropped := [w for w in self._words(text) if w not in words]:  # it must still ask what the follow-up asks
             return f"the follow-up's words left out: {', '.join(dropped)}"
         known = set(self._words(" ".join([*history, text])))
         if invented := [w for w in words if w not in known]:
@@ -110,8 +110,10 @@ class LLMFollowUpRewriter:
         return None
 
     def _words(self, text: str) -> list[str]:
-        """The content words of a text (search tokens: function and question words left out), each once."""
-        return list(dict.fromkeys(self._tokenizer.tokens(text)))
+        """The words of a text that say what it asks, each once: its search tokens (content words) and its question
+        words ('언제', 'who'), which search leaves out but which decide what is asked."""
+        questions = [m.group().lower() for m in _QUESTION_WORD.finditer(text)]
+        return list(dict.fromkeys(self._tokenizer.tokens(text) + questions))
 
     def _ask(self, messages: list[tuple[str, str]]) -> str:
         """The model's reply; TimeoutError past the rewrite deadline, or the model's own error.

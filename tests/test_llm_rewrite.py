@@ -11,6 +11,7 @@ from assistant.followup import FollowUpRewriter
 from assistant.glossary import QueryExpander
 from assistant.llm_rewrite import LLMFollowUpRewriter, Rewrite, make_llm_rewriter
 from assistant.question import QuestionParser
+from assistant.schema import Answer
 from assistant.service import AssistantService, collect
 from assistant.tokens import Tokenizer
 from fakes import FakeChatModel, SilentServer
@@ -53,6 +54,7 @@ def test_an_english_follow_up_is_rewritten_in_english():
     "   ",  # nothing but spaces
     FOLLOW_UP,  # the follow-up unchanged
     HISTORY[0],  # the earlier question again: what the follow-up asks is gone
+    "스마트공장 구축 지원사업의 고도화 단계는 언제 지원해요?",  # asks another question ('언제' for '얼마')
     "스마트공장 " * 40 + "고도화 단계는요?",  # far longer than the conversation warrants
 ])
 def test_a_rewrite_that_fails_the_check_falls_back_to_the_rules(reply):
@@ -105,6 +107,12 @@ def test_the_parser_records_who_rewrote_the_follow_up():
     alone = QuestionParser(expander, 500, rewriter=RULES, tokenizer=TOKENIZER).parse(HISTORY[0])
     assert alone.rewritten_by == ""
 
+
+
+def test_the_json_names_the_rewriter_only_for_a_rewritten_follow_up():
+    fields = Answer("q", "a", "ko", False).to_dict(1.0)
+    assert "rewritten_by" not in fields  # every other answer keeps the fields it had
+    assert Answer("q", "a", "ko", False, rewritten_by="llm").to_dict(1.0) == fields | {"rewritten_by": "llm"}
 
 @pytest.fixture(scope="module")
 def llama_server(tmp_path_factory) -> Iterator[str]:
