@@ -3,8 +3,8 @@
 The rules (assistant/followup.py) decide whether a turn leans on the conversation at all; only such a turn is shown
 to the model, since asking about a standalone question costs a round trip and invites a small model to invent. The
 model's rewrite is used only when it is one line of sensible length, in the follow-up's language, different from the
-follow-up, and made only of words the conversation holds; otherwise, and when the model fails or is late, the rules'
-rewrite stands.
+follow-up, keeps the follow-up's own content and question words, and adds only words the conversation holds;
+otherwise, and when the model fails or is late, the rules' rewrite stands.
 """
 
 from __future__ import annotations

@@ -178,10 +178,8 @@ class AssistantService:
         else saw it)."""
         outcome = answer.outcome if answer.generator == "routing" else "unanswerable" if answer.abstained else "answered"
         if question.personal_data and outcome in {"answered", "unanswerable"}:
-            note = reply("personal_data", question.language)
-            return replace(
-                answer, outcome="personal_data", note=f"{note} {answer.note}".strip(), rewritten_by=question.rewritten_by
-            )
+            note = f"{reply('personal_data', question.language)} {answer.note}".strip()
+            return replace(answer, outcome="personal_data", note=note, rewritten_by=question.rewritten_by)
         return replace(answer, outcome=outcome, rewritten_by=question.rewritten_by)
 
     def parse(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Question:

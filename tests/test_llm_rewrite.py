@@ -125,7 +125,8 @@ def llama_server(tmp_path_factory) -> Iterator[str]:
 def test_a_follow_up_through_a_real_llama_cpp_server_is_rewritten_and_answered(indexed, llama_server):
     settings, _ = indexed
     llm = LLMSettings(
-        base_url=llama_server, max_tokens=48, max_passages=2, first_token_timeout_s=30, timeout_s=60, rewrite_timeout_s=30
+        base_url=llama_server, max_tokens=48, max_passages=2, first_token_timeout_s=30, timeout_s=60,
+        rewrite_timeout_s=30,
     )
     service = AssistantService(settings.model_copy(update={"answer": AnswerSettings(generator="llm"), "llm": llm}))
     history, follow_up = ["산업 디지털 전환 펀드는 얼마인가요?"], "그럼 언제까지 운영돼요?"
