@@ -48,7 +48,7 @@ def test_ask_returns_the_ask_json_object_with_the_inquiry_id(client) -> None:
     body = response.json()
     assert set(body) == {
         "question", "answer", "abstained", "citations", "latency_ms", "evidence", "outcome", "rewritten_question",
-        "note", "inquiry_id",
+        "note", "inquiry_id", "rewritten_by",
     }
     assert "500" in body["answer"] and not body["abstained"] and body["outcome"] == "answered"
     assert body["citations"][0]["source"] == "ai_factory_ko.md" and body["inquiry_id"] > 0
@@ -61,6 +61,7 @@ def test_a_follow_up_is_rewritten_from_the_history(client) -> None:
     ]
     body = client.post("/api/ask", json={"question": "그럼 언제까지 운영돼요?", "history": history}).json()
     assert "펀드" in body["rewritten_question"], body  # the topic comes from the earlier turn
+    assert body["rewritten_by"] == "rules", body
     assert body["citations"][0]["source"] == "dx_fund_en.md", body
 
 

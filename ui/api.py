@@ -58,6 +58,8 @@ class AskResponse(BaseModel):
     outcome: str = Field(description="answered, unanswerable, clarification, out_of_scope, small_talk, harmful, "
                          "personal_data or guardrail")
     rewritten_question: str = Field(description="The standalone question the answer is for (follow-ups rewritten).")
+    rewritten_by: str = Field("", description="Who rewrote a follow-up: 'rules' or 'llm'; empty when the question "
+                              "stood alone.")
     note: str = Field("", description="Guidance that is not drawn from the documents (where to ask, a warning).")
     inquiry_id: int = Field(description="Refer to it when sending feedback.")
 
