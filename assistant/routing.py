@@ -22,15 +22,19 @@ OUTCOMES: tuple[str, ...] = Outcome.__args__
 EARLY = ("guardrail", "harmful", "small_talk", "out_of_scope")
 # Recognised early, but overturned when the documents clearly answer the question.
 PRESUMED = "out_of_scope"
+# A message of social words longer than this says something more ('안녕하세요 저는 … 운영하는데요').
+MAX_SOCIAL_WORDS = 8
 # Words that say what kind of answer is wanted but not about what: a question made only of these (and function
 # words) names no program or topic, so it is asked back unless the conversation supplies one.
 GENERIC = frozenset("""
 지원 지원금 지원사업 사업 신청 신청서 최대 얼마 얼마나 나오 받 받을 금액 돈 한도 기간 마감 언제 어디 어떻게 방법 절차 서류 조건 자격 대상
 첫 단계 먼저 하 되 있 싶 알 좀 문의 궁금 가능 필요 정도 총 혜택 참여 참가 지역 곳 개 규모 종류 회사 기업 우리 저희
-내 제출 뭐 무엇 무슨 어떤 어느 돼
+내 제출 뭐 무엇 무슨 어떤 어느 돼 접수 선정 비율 연락처 결과 발표 목록 요건 일정 금리 이자 년
 support subsidy grant fund funding program programme amount much money apply application first step deadline when where
 how what which need needed document documents condition conditions eligible eligibility maximum max get like would want
 company companies firm firms business businesses start submit papers
+requirement requirements criteria period rate interest contact long last selection selected schedule result results
+close closes closing open opens
 förderung antrag beantragen betrag wie viel wann wo
 """.split())
 
@@ -91,7 +95,23 @@ def _patterns() -> dict[str, re.Pattern]:
 def early_outcome(text: str) -> str | None:
     """The outcome a message gets before any search, or None when it is a question for the documents."""
     patterns = _patterns()
-    return next((outcome for outcome in EARLY if patterns[outcome].search(text)), None)
+    return next((o for o in EARLY if patterns[o].search(text) or _cued(o, text, patterns)), None)
+
+
+def _cued(outcome: str, text: str, patterns: dict[str, re.Pattern]) -> bool:
+    """Whether a cue decides the outcome given what the message is about: a fraud cue counts in this assistant's
+    domain only ('들킬까요' in a story is no request), an advice or writing request only outside it, and social words
+    only in a short message that neither asks nor requests anything ('translate "good morning"' is a request)."""
+    in_domain = bool(patterns["domain"].search(text))
+    if outcome == "harmful":
+        return in_domain and bool(patterns["evasion"].search(text))
+    if outcome == "out_of_scope":
+        return not in_domain and bool(patterns["off_topic_request"].search(text))
+    if outcome == "small_talk":
+        short = len(text.split()) <= MAX_SOCIAL_WORDS
+        asks = any(patterns[kind].search(text) for kind in ("asking", "out_of_scope", "off_topic_request"))
+        return short and not in_domain and not asks and bool(patterns["social"].search(text))
+    return False
 
 
 def is_vague(tokens: list[str]) -> bool:

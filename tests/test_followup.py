@@ -33,7 +33,7 @@ def test_follow_ups_take_the_topic_of_the_conversation(history, turn, expected):
      "region-led AI when is the deadline for it?"),
     # a bare generic noun right before a topic word belongs to its name ('지역 주도형')
     (["2025년 지역 주도형 AI 대전환에 선정된 곳이 어디예요?"], "그 중 제주는 뭘 해요?",
-     "2025년 지역 주도형 AI 대전환 선정 제주는 뭘 해요?"),
+     "2025년 지역 주도형 AI 대전환 제주는 뭘 해요?"),
     (["Which smart factory programmes are there in 2025?"], "what's the support limit for the Chungbuk one?",
      "smart factory programmes 2025 what's the support limit for the Chungbuk one?"),
 ])
