@@ -108,7 +108,7 @@ class HybridRetriever:
         self._snapshot: Snapshot = self._store.snapshot()
         self._bm25 = BM25Index(self._snapshot.tokens)
         self._expander.learn(self._snapshot.tokens)
-        self._positions = {(c.source, c.position): i for i, c in enumerate(self._snapshot.chunks)}
+        self._positions = {chunk_id: i for i, chunk_id in enumerate(self._snapshot.ids)}
         # Last: a load cut short (the server went away) is tried again at the next look.
         self._generation = generation
 
@@ -163,10 +163,10 @@ class HybridRetriever:
         return fused
 
     def _dense(self, query: str) -> Ranking:
-        found = self._store.dense_search(query, self._settings.candidates, self._snapshot.versions)
+        """The nearest chunks of the snapshot's documents (ids of other versions are not in it)."""
         order, scores = [], {}
-        for chunk, similarity in found:
-            index = self._positions.get((chunk.source, chunk.position))
+        for chunk_id, similarity in self._store.nearest_ids(query, self._settings.candidates):
+            index = self._positions.get(chunk_id)
             if index is not None:
                 order.append(index)
                 scores[index] = similarity

@@ -71,6 +71,7 @@ class Snapshot:
     chunks: list[Chunk]
     tokens: list[list[str]]
     versions: dict[str, str]
+    ids: list[str]  # each chunk's id in the collection (what nearest_ids returns)
 
 
 def _chroma_settings():
@@ -321,17 +322,26 @@ class ChunkStore:
         one string object (interned): a large index repeats few words many times, and 100k chunks' tokens take
         ~85 MB instead of ~750 MB."""
         with self._server():
-            _, texts, metas = self._all()
+            ids, texts, metas = self._all()
         versions = self._complete_versions(metas)
         rows = sorted(
             (
-                (_chunk(text, meta), list(map(sys.intern, meta["tokens"].split())))
-                for text, meta in zip(texts, metas)
+                (_chunk(text, meta), list(map(sys.intern, meta["tokens"].split())), chunk_id)
+                for chunk_id, text, meta in zip(ids, texts, metas)
                 if versions.get(meta["source"]) == meta["doc_hash"]
             ),
             key=lambda row: (row[0].source, row[0].position),
         )
-        return Snapshot([c for c, _ in rows], [t for _, t in rows], versions)
+        return Snapshot([c for c, _, _ in rows], [t for _, t, _ in rows], versions, [i for _, _, i in rows])
+
+    def nearest_ids(self, query: str, k: int) -> list[tuple[str, float]]:
+        """Ids of the k chunks nearest the query by embedding, with cosine similarity, of any version: the same
+        search as dense_search without fetching texts and metadata (three quarters of its time); a caller holding a
+        Snapshot keeps the ids in it."""
+        vector = self._embeddings.embed_query(query)
+        with self._server():
+            found = self._collection().query(query_embeddings=[vector], n_results=k, include=["distances"])
+        return [(chunk_id, 1.0 - distance) for chunk_id, distance in zip(found["ids"][0], found["distances"][0])]
 
     def dense_search(self, query: str, k: int, versions: dict[str, str]) -> list[tuple[Chunk, float]]:
         """The k chunks nearest the query by embedding, with cosine similarity, from the given document versions."""

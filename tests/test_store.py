@@ -62,6 +62,17 @@ def test_snapshot_keeps_one_string_per_distinct_token(tmp_path, embeddings):
     assert first[:2] == second[:2] == ["스마트공장", "보급"]
     assert first[0] is second[0] and first[1] is second[1]
 
+
+def test_nearest_ids_are_the_dense_search_by_snapshot_id(tmp_path, embeddings):
+    store = ChunkStore(StoreSettings(), tmp_path, embeddings)
+    chunks = _chunks("a.md", ["AI 팩토리를 2030년까지 500개로 늘린다.", "부산 날씨는 맑다.", "규제자유특구 지정"])
+    store.replace_document("a.md", "h", chunks, _tokens(chunks))
+    snapshot = store.snapshot()
+    by_id = dict(zip(snapshot.ids, snapshot.chunks))
+    nearest = store.nearest_ids("AI 팩토리 몇 개?", 3)
+    assert [(by_id[i], similarity) for i, similarity in nearest] == store.dense_search("AI 팩토리 몇 개?", 3, snapshot.versions)
+    assert by_id[nearest[0][0]].text.startswith("AI 팩토리")
+
 class _FailsOnSecondBatch(UniversalSentenceEncoderEmbeddings):
     calls = 0
 
