@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import hashlib
 import sys
 import threading
 import uuid
@@ -277,7 +278,10 @@ class ChunkStore:
 
     def replace_document(self, source: str, doc_hash: str, chunks: list[Chunk], tokens: list[list[str]]) -> None:
         """Write a document's chunks (embedding them), then delete any other version of the same source."""
-        ids = [f"{doc_hash[:16]}-{c.position}" for c in chunks]
+        # The source is part of the id: identical files under two names are two documents, not one overwriting the
+        # other's chunks.
+        key = hashlib.sha256(f"{source}\0{doc_hash}".encode()).hexdigest()[:16]
+        ids = [f"{key}-{c.position}" for c in chunks]
         metas = [_metadata(c, doc_hash, len(chunks), t) for c, t in zip(chunks, tokens)]
         with self._server(), self._disk():
             for start in range(0, len(chunks), _BATCH):

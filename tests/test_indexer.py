@@ -70,6 +70,18 @@ def test_files_with_the_same_name_in_different_folders_are_different_documents(s
     assert {c.source for c in store.snapshot().chunks} == {"2025/공고.md", "2026/공고.md"}
 
 
+def test_identical_files_under_two_names_are_two_documents(settings, tmp_path):
+    """A notice saved twice under different names (an upload and the shipped copy) must not share chunk ids, or the
+    second write would take over the first's chunks."""
+    (tmp_path / "notices").mkdir()
+    for name in ("공고.md", "공고_사본.md"):
+        (tmp_path / "notices" / name).write_text("# 공고\n\n2026년 공고: AI 팩토리 200개.\n", encoding="utf-8")
+    store = _store(settings)
+    report = index_files([tmp_path / "notices"], store, Tokenizer(), settings)
+    assert len(report.indexed) == 2 and not report.failures
+    assert {c.source for c in store.snapshot().chunks} == {"공고.md", "공고_사본.md"}
+
+
 def test_two_files_given_under_one_name_keep_the_first_and_name_the_clash(settings, tmp_path):
     for folder, text in (("a", "첫 번째 문서입니다."), ("b", "두 번째 문서입니다.")):
         (tmp_path / folder).mkdir()
