@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 from .config import LLMSettings
 from .followup import FollowUpRewriter
-from .text import _QUESTION_WORD, detect_language
+from .text import QUESTION_WORD, detect_language
 from .tokens import Tokenizer
 
 if TYPE_CHECKING:
@@ -112,7 +112,7 @@ class LLMFollowUpRewriter:
     def _words(self, text: str) -> list[str]:
         """The words of a text that say what it asks, each once: its search tokens (content words) and its question
         words ('언제', 'who'), which search leaves out but which decide what is asked."""
-        questions = [m.group().lower() for m in _QUESTION_WORD.finditer(text)]
+        questions = [m.group().lower() for m in QUESTION_WORD.finditer(text)]
         return list(dict.fromkeys(self._tokenizer.tokens(text) + questions))
 
     def _ask(self, messages: list[tuple[str, str]]) -> str:

@@ -47,7 +47,7 @@ def split_sentences(text: str) -> list[str]:
 # A Korean topic phrase at the start of a sentence ('펀드는 ', '이 사업은 ').
 _KOREAN_TOPIC = re.compile(r"^.*?[은는]\s")
 
-_QUESTION_WORD = re.compile(
+QUESTION_WORD = re.compile(
     r"몇|얼마|언제|어디|누구|무엇|뭐|어느|어떤|\b(how|what|which|when|who|where|wie|was|welche[rsnm]?|wann|wer|wo)\b", re.I
 )
 # Where a two-part question divides: a clause break, or (Korean) the conjunction after the first thing asked about.
@@ -61,7 +61,7 @@ def split_question(question: str) -> list[str]:
     Each part keeps enough words to be searched and answered on its own.
     """
     lowered = question.lower()
-    asks_twice = len(_QUESTION_WORD.findall(question)) >= 2 or any(w in lowered for w in ("각각", "비교", "respectively", "compare"))
+    asks_twice = len(QUESTION_WORD.findall(question)) >= 2 or any(w in lowered for w in ("각각", "비교", "respectively", "compare"))
     if not asks_twice:
         return [question]
     parts = [p.strip(" ,") for p in _CLAUSE_BREAK.split(question) if p and p.strip(" ,")]
@@ -71,7 +71,7 @@ def split_question(question: str) -> list[str]:
         return [question]
     # 'A와 B는 각각 몇 개인가요?': A shares B's predicate, which says what is asked about it.
     shared = _predicate(parts[-1])
-    return [p if _QUESTION_WORD.search(p) else f"{p} {shared}".strip() for p in parts[:-1]] + [parts[-1]]
+    return [p if QUESTION_WORD.search(p) else f"{p} {shared}".strip() for p in parts[:-1]] + [parts[-1]]
 
 
 def _predicate(part: str) -> str:
@@ -80,5 +80,5 @@ def _predicate(part: str) -> str:
     topic = _KOREAN_TOPIC.search(part)
     if topic:
         return part[topic.end() :]
-    word = _QUESTION_WORD.search(part)
+    word = QUESTION_WORD.search(part)
     return part[word.start() :] if word else ""
