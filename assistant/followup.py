@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Sequence
+from typing import NamedTuple
 
 from .routing import GENERIC
 from .tokens import STOPWORDS, Tokenizer
@@ -56,6 +57,13 @@ MAX_OWN_WORDS = 2
 MAX_TOPIC_WORDS = 6
 
 
+class Rewrite(NamedTuple):
+    """A turn's standalone form and who made it: 'llm', 'rules', or '' when the turn stood as it was."""
+
+    text: str
+    by: str
+
+
 class FollowUpRewriter:
     """Rewrites a follow-up into a standalone question from the user's earlier turns."""
 
@@ -69,6 +77,11 @@ class FollowUpRewriter:
         for earlier in history:  # each earlier turn made standalone in turn, so topics carry over several turns
             previous = self._standalone(earlier, previous)
         return self._standalone(text, previous)
+
+    def traced(self, text: str, history: Sequence[str]) -> Rewrite:
+        """The standalone form of a turn and who made it."""
+        standalone = self.rewrite(text, history)
+        return Rewrite(standalone, "rules" if standalone != text else "")
 
     def _standalone(self, text: str, previous: str) -> str:
         if not previous or not self.needs_context(text):

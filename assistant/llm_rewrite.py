@@ -13,10 +13,10 @@ import logging
 import queue
 import threading
 from collections.abc import Sequence
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from .config import LLMSettings
-from .followup import FollowUpRewriter
+from .followup import FollowUpRewriter, Rewrite
 from .text import QUESTION_WORD, detect_language
 from .tokens import Tokenizer
 
@@ -45,19 +45,6 @@ MAX_TOKENS = 96
 _QUOTES = "\"'“”‘’「」『』`"
 
 
-class Rewrite(NamedTuple):
-    """A turn's standalone form and who made it: 'llm', 'rules', or '' when the turn stood as it was."""
-
-    text: str
-    by: str
-
-
-def by_rules(rules: FollowUpRewriter, text: str, history: Sequence[str]) -> Rewrite:
-    """The rules' standalone form of a turn."""
-    standalone = rules.rewrite(text, history)
-    return Rewrite(standalone, "rules" if standalone != text else "")
-
-
 class LLMFollowUpRewriter:
     """Has a chat model rewrite follow-ups the rules recognise, and keeps the rules' rewrite when the model's fails."""
 
@@ -81,12 +68,12 @@ class LLMFollowUpRewriter:
             written = self._ask(_messages(text, history[-HISTORY_TURNS:]))
         except Exception as error:  # unreachable, late or failing model: the rules' rewrite stands in
             log.warning("LLM rewrite failed (%s: %s); using the rules'", type(error).__name__, error)
-            return by_rules(self._rules, text, history)
+            return self._rules.traced(text, history)
         written = written.strip().strip(_QUOTES).strip()
         problem = self._problem(written, text, history)
         if problem:
             log.info("LLM rewrite %r refused (%s); using the rules'", written, problem)
-            return by_rules(self._rules, text, history)
+            return self._rules.traced(text, history)
         return Rewrite(written, "llm")
 
     def _problem(self, written: str, text: str, history: Sequence[str]) -> str | None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from .eligibility_reader import Eligibility, EligibilityReader
 from .followup import FollowUpRewriter
 from .glossary import Query, QueryExpander
-from .llm_rewrite import LLMFollowUpRewriter, Rewrite, by_rules
+from .llm_rewrite import LLMFollowUpRewriter
 from .pii import mask
 from .profile import Profile
 from .routing import PRESUMED, early_outcome, is_vague
@@ -86,7 +86,7 @@ class QuestionParser:
             standalone = f"{about.continues} {text}" if about.continues else text
         # A presumed off-topic turn is still searched, so it needs its standalone form as much as any other.
         if outcome in (None, PRESUMED) and not about.asked and self._rewriter:
-            standalone, rewritten_by = self._rewrite(text, history)
+            standalone, rewritten_by = self._rewriter.traced(text, history)
             if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
         parts = split_question(standalone)
@@ -94,11 +94,6 @@ class QuestionParser:
         return Question(
             standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal, rewritten_by
         )
-
-    def _rewrite(self, text: str, history: Sequence[str]) -> Rewrite:
-        if isinstance(self._rewriter, LLMFollowUpRewriter):
-            return self._rewriter.traced(text, history)
-        return by_rules(self._rewriter, text, history)
 
 
 def _tidy(text: str | None) -> str:

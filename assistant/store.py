@@ -259,10 +259,6 @@ class ChunkStore:
             expected[key] = meta["n_chunks"]
         return {source: doc_hash for (source, doc_hash), n in counts.items() if n == expected[(source, doc_hash)]}
 
-    def fingerprints(self) -> dict[str, str]:
-        """Content hash of every completely indexed document, by source name."""
-        return self.versions().complete
-
     def versions(self) -> Versions:
         """The version shown for each source, and the sources with chunks of another version besides it."""
         with self._server():

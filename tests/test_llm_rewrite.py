@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from assistant.config import AnswerSettings, LLMSettings
-from assistant.followup import FollowUpRewriter
+from assistant.followup import FollowUpRewriter, Rewrite
 from assistant.glossary import QueryExpander
-from assistant.llm_rewrite import LLMFollowUpRewriter, Rewrite, make_llm_rewriter
+from assistant.llm_rewrite import LLMFollowUpRewriter, make_llm_rewriter
 from assistant.question import QuestionParser
 from assistant.schema import Answer
 from assistant.service import AssistantService, collect

@@ -29,7 +29,7 @@ def test_documents_persist_and_are_replaced_whole(tmp_path, embeddings):
     store.replace_document("b.md", "hash2", _chunks("b.md", ["규제자유특구"]), [["규제자유특구"]])
 
     reopened = ChunkStore(StoreSettings(), tmp_path, embeddings)
-    assert reopened.fingerprints() == {"a.md": "hash1", "b.md": "hash2"}
+    assert reopened.versions().complete == {"a.md": "hash1", "b.md": "hash2"}
 
     v2 = _chunks("a.md", ["AI 팩토리 600개"])
     reopened.replace_document("a.md", "hash3", v2, _tokens(v2))
@@ -39,7 +39,7 @@ def test_documents_persist_and_are_replaced_whole(tmp_path, embeddings):
     assert snap.versions == {"a.md": "hash3", "b.md": "hash2"}
 
     reopened.remove_document("b.md")
-    assert reopened.fingerprints() == {"a.md": "hash3"}
+    assert reopened.versions().complete == {"a.md": "hash3"}
 
 
 def test_dense_search_returns_similarity(tmp_path, embeddings):
