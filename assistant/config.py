@@ -81,6 +81,34 @@ class ReadingSettings(BaseModel):
     token_cache: int = Field(50_000, ge=0, description="Tokenised sentences kept for reuse.")
 
 
+class RoutingSettings(BaseModel):
+    learned: bool = Field(
+        True,
+        description="Also route by the nearest labelled example messages (sentence embeddings), beside the patterns of "
+        "assistant/data/routing.tsv; off: patterns only.",
+    )
+    examples: str = Field(
+        "bundled",
+        description="Labelled example messages: 'bundled' (assistant/data/routing_examples.tsv) or the path of a TSV "
+        "with 'outcome<TAB>message' lines.",
+    )
+    k: int = Field(5, ge=1, description="Nearest examples that vote on a message's outcome.")
+    min_share: float = Field(
+        0.6, gt=0, le=1,
+        description="Share of the neighbours' similarity-weighted votes a refusal (guardrail, harmful, small talk) needs "
+        "to be chosen; below it the message is a question for the documents.",
+    )
+    off_topic_min_share: float = Field(
+        0.7, gt=0, le=1,
+        description="The same share for presuming a message off-topic: higher, because trivia a document may answer "
+        "('월드컵에서 우승한 나라는?') shares its topics with off-topic requests.",
+    )
+    min_similarity: float = Field(
+        0.4, ge=-1, le=1,
+        description="Cosine similarity the nearest example must reach; a message unlike every example is a question.",
+    )
+
+
 class AnswerSettings(BaseModel):
     generator: Literal["extractive", "llm"] = Field(
         "extractive",
@@ -236,6 +264,9 @@ class Settings(BaseSettings):
     chunking: ChunkingSettings = Field(default_factory=ChunkingSettings, description="How documents are cut into chunks.")
     retrieval: RetrievalSettings = Field(default_factory=RetrievalSettings, description="Hybrid retrieval.")
     reading: ReadingSettings = Field(default_factory=ReadingSettings, description="Which sentences answer, and whether any does.")
+    routing: RoutingSettings = Field(
+        default_factory=RoutingSettings, description="Outcomes decided before any search (takeover, harmful, small talk …)."
+    )
     answer: AnswerSettings = Field(default_factory=AnswerSettings, description="How the answer is written.")
     llm: LLMSettings = Field(default_factory=LLMSettings, description="Chat model server (answer.generator='llm' only).")
     ingest: IngestSettings = Field(default_factory=IngestSettings, description="Limits on incoming files.")

@@ -15,7 +15,8 @@ from .glossary import Query, QueryExpander
 from .llm_rewrite import LLMFollowUpRewriter
 from .pii import mask
 from .profile import Profile
-from .routing import PRESUMED, early_outcome, is_vague
+from .router import Router
+from .routing import PRESUMED, is_vague
 from .text import clean, detect_language, split_question
 from .tokens import Tokenizer
 
@@ -46,8 +47,8 @@ class Question:
 
 class QuestionParser:
     """Parses a user's turn once: checks it, masks personal data, routes what needs no search, makes a follow-up
-    standalone, and reads eligibility questions and profile facts. Without a rewriter and an eligibility reader
-    (baselines, tuning scripts) every turn is a standalone question for the documents."""
+    standalone, and reads eligibility questions and profile facts. Without a router, a rewriter and an eligibility
+    reader (baselines, tuning scripts) every turn is a standalone question for the documents."""
 
     def __init__(
         self,
@@ -56,12 +57,14 @@ class QuestionParser:
         eligibility: EligibilityReader | None = None,
         rewriter: FollowUpRewriter | LLMFollowUpRewriter | None = None,
         tokenizer: Tokenizer | None = None,
+        router: Router | None = None,
     ) -> None:
         self._expander = expander
         self._max_chars = max_chars
         self._eligibility = eligibility
         self._rewriter = rewriter
         self._tokenizer = tokenizer
+        self._router = router
 
     def parse(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Question:
         """history: the user's earlier messages in this conversation, oldest first; profile: company facts the user
@@ -78,7 +81,7 @@ class QuestionParser:
         text, personal = mask(text)
         history = [mask(turn)[0] for turn in map(_tidy, history) if turn]
         language = detect_language(text)
-        outcome = early_outcome(text) if self._rewriter else None
+        outcome = self._router.route(text) if self._router else None
         about = Eligibility(False)
         standalone, rewritten_by = text, ""
         if outcome is None and self._eligibility:

@@ -13,7 +13,7 @@ from .eligibility import Assessment, match
 from .eligibility_answer import write_assessments
 from .eligibility_reader import EligibilityReader
 from .followup import FollowUpRewriter
-from .embeddings import CachedEmbeddings, make_embeddings
+from .embeddings import CachedEmbeddings, StoredEmbeddings, make_embeddings
 from .glossary import QueryExpander, load_glossary
 from .llm_rewrite import LLMFollowUpRewriter, make_llm_rewriter
 from .indexer import Progress, index_files
@@ -23,6 +23,7 @@ from .programs import Card, find_programs, load_cards
 from .question import Question, QuestionParser
 from .reading import Reader, Reading
 from .retrieval import HybridRetriever, Retriever
+from .router import make_router
 from .routing import PRESUMED, reply
 from .schema import Answer, Hit, IngestReport, Page
 from .store import ChunkStore
@@ -98,7 +99,9 @@ class AssistantService:
         # One expander: the retriever teaches it the corpus vocabulary that the question's spelling corrections use.
         self._expander = expander or QueryExpander(self._tokenizer, load_glossary(settings.glossary, self._tokenizer))
         self._retriever = retriever or HybridRetriever(self._store, settings.retrieval, self._expander)
-        sentence_embeddings = CachedEmbeddings(self._embeddings, settings.reading.sentence_cache)
+        sentence_embeddings = CachedEmbeddings(
+            StoredEmbeddings(self._embeddings, self._store.sentence_vectors), settings.reading.sentence_cache
+        )
         self._reader = Reader(settings.reading, sentence_embeddings, self._tokenizer, self._retriever.idf)
         self._generator = make_generator(settings)
         self.cards: list[Card] = load_cards(settings.programs_dir) if settings.programs_dir.is_dir() else []
@@ -107,7 +110,7 @@ class AssistantService:
         ) if self.cards else None
         self._parser = QuestionParser(
             self._expander, settings.answer.max_question_chars, eligibility,
-            self._rewriter(settings), self._tokenizer,
+            self._rewriter(settings), self._tokenizer, make_router(settings.routing, self._embeddings),
         )
 
     def _rewriter(self, settings: Settings) -> FollowUpRewriter | LLMFollowUpRewriter:
