@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 
 from .config import ChunkingSettings
 from .schema import Chunk, Page
-from .text import detect_language
+from .text import detect_language, split_sentences
 
 _MD_HEADING = re.compile(r"^\s{0,3}#{1,6}\s+(.+?)\s*#*\s*$")
 _NUMBERED_HEADING = re.compile(r"^\s*(\d{1,2}(\.\d{1,2})*\.?|[IVXⅠ-Ⅻ]+\.|[가-하]\.|[①-⑳]|제\s?\d+\s?[장절조])\s+\S")
@@ -16,6 +16,10 @@ _SENTENCE_FINAL = re.compile(r"[.!?。:;,)\]]$|[다요음함됨임]\.?$")
 # Reference lists are not evidence: their lines are titles of other documents, not statements to quote.
 _REFERENCE_HEADING = re.compile(r"^(출처|참고\s*(문헌|자료)?|sources?|references?|quellen?)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
+# Footnote markers inside a document ('[5]') would read as the answer's own citation markers.
+_FOOTNOTE = re.compile(r"\s*\[\d+\]")
+_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+MIN_SENTENCE_CHARS = 8
 _PAGE_FOOTER = re.compile(r"^\s*(-\s*\d+\s*-|\d+\s*/\s*\d+|page \d+|\d+)\s*$", re.IGNORECASE)
 
 
@@ -123,3 +127,35 @@ def _overlap(previous: str, following: str) -> int:
         if previous.endswith(following[:size]):
             return size
     return 0
+
+
+def sentence_pieces(chunk: Chunk) -> list[tuple[str, str]]:
+    """A chunk's sentences as the reader reads them, each with what it needs to be understood: a Markdown table row
+    loses its outer pipes and is led by its table's header row (the header and the rule under it are no sentences)."""
+    body = chunk.text[len(chunk.heading) :] if chunk.heading and chunk.text.startswith(chunk.heading) else chunk.text
+    found: list[tuple[str, str]] = []
+    header = ""
+    pieces = split_sentences(_FOOTNOTE.sub("", body))
+    for j, piece in enumerate(pieces):
+        if _TABLE_RULE.match(piece):
+            continue
+        if not piece.startswith("|"):
+            found.append((piece, ""))
+            header = ""
+            continue
+        cells = " | ".join(cell.strip() for cell in piece.strip("|").split("|"))
+        if j + 1 < len(pieces) and _TABLE_RULE.match(pieces[j + 1]):
+            header = cells
+        else:
+            found.append((cells, header))
+    return found
+
+
+def is_quotable(sentence: str, chunk: Chunk) -> bool:
+    """Whether a sentence of the chunk can be quoted as an answer (not a fragment, not the document's title)."""
+    return len(sentence) >= MIN_SENTENCE_CHARS and sentence != chunk.title
+
+
+def quotable_sentences(chunk: Chunk) -> list[str]:
+    """The sentences of a chunk that the reader weighs as answers (and embeds)."""
+    return [sentence for sentence, _ in sentence_pieces(chunk) if is_quotable(sentence, chunk)]

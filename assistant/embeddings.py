@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
+from collections.abc import Callable
 
 from langchain_core.embeddings import Embeddings
 
@@ -92,6 +93,26 @@ class CachedEmbeddings(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+class StoredEmbeddings(Embeddings):
+    """Another model's vectors, read from where they were stored beforehand when they are there (the sentence
+    vectors written at ingest), and embedded by the model when not."""
+
+    def __init__(self, inner: Embeddings, stored: Callable[[list[str]], list[list[float] | None]]) -> None:
+        self._inner = inner
+        self._stored = stored
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        vectors = self._stored(texts)
+        missing = [i for i, vector in enumerate(vectors) if vector is None]
+        if missing:
+            for i, vector in zip(missing, self._inner.embed_documents([texts[i] for i in missing])):
+                vectors[i] = vector
+        return vectors
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._inner.embed_query(text)
 
 
 def bundled_minilm_path() -> str:

@@ -103,6 +103,12 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def _swap_keys(word: str) -> list[str]:
+    """The word with each of its letters in turn replaced by a gap: two words of one length share a key exactly when
+    they differ in at most one letter."""
+    return [f"{word[:i]}\0{word[i + 1:]}" for i in range(len(word))]
+
+
 class QueryExpander:
     """Turns a question into a Query: its terms, their glossary translations, and for a term the corpus never
     uses, the corpus terms one typo away ('특귀' → '특구', 'goverment' → 'government') or, for Korean words run
@@ -114,10 +120,21 @@ class QueryExpander:
         self._tokenizer = tokenizer
         self._glossary = glossary
         self._vocabulary: Counter[str] = Counter()
+        # Where corrections are looked up instead of comparing a term with the whole vocabulary: Korean words by
+        # their letters with one of them left out ('팩*리' → 팩토리, …), since a Korean typo swaps one syllable; other
+        # words by length, since theirs are at most two edits away.
+        self._one_swap: dict[str, list[str]] = {}
+        self._by_length: dict[int, list[str]] = {}
 
     def learn(self, documents: Iterable[list[str]]) -> None:
         """Take the corpus vocabulary (search tokens of every chunk) that spelling corrections come from."""
         self._vocabulary = Counter(t for tokens in documents for t in set(tokens))
+        self._one_swap, self._by_length = {}, {}
+        for word in self._vocabulary:
+            if len(word) > 1:
+                self._by_length.setdefault(len(word), []).append(word)
+                for key in _swap_keys(word):
+                    self._one_swap.setdefault(key, []).append(word)
 
     def expand(self, text: str) -> Query:
         """The question's Query."""
@@ -159,8 +176,11 @@ class QueryExpander:
             return []
         limit = 1 if hangul or len(term) < 8 else 2
         # A Korean typo swaps a syllable ('팩토리' → '펙토리'); a shorter or longer word is another word ('지원금').
-        close = [
-            v for v in self._vocabulary
-            if len(v) > 1 and (not hangul or len(v) == len(term)) and _edit_distance(term, v, limit) <= limit
-        ]
-        return sorted(close, key=lambda v: -self._vocabulary[v])[: self.MAX_CORRECTIONS]
+        if hangul:
+            close = list({v for key in _swap_keys(term) for v in self._one_swap.get(key, ())})
+        else:
+            lengths = range(len(term) - limit, len(term) + limit + 1)
+            close = [v for n in lengths for v in self._by_length.get(n, ()) if _edit_distance(term, v, limit) <= limit]
+        # The most common first, and among equally common ones the same in every process (the vocabulary's order
+        # comes from sets, whose order changes with Python's hash seed).
+        return sorted(close, key=lambda v: (-self._vocabulary[v], v))[: self.MAX_CORRECTIONS]

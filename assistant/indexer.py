@@ -6,7 +6,7 @@ import hashlib
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
-from .chunking import chunk_pages
+from .chunking import chunk_pages, quotable_sentences
 from .config import Settings
 from .ingest import IngestError, find_files, load_file, unread_files
 from .schema import FileFailure, IngestReport
@@ -16,7 +16,7 @@ from .tokens import Tokenizer
 # Called after each file with (files done, files in all, the file just done).
 Progress = Callable[[int, int, Path], None]
 # Part of every document's fingerprint: raise it when chunking or search tokens change, so old indexes rebuild.
-INDEX_FORMAT = "10"
+INDEX_FORMAT = "11"
 
 
 def document_hash(data: bytes, settings: Settings) -> str:
@@ -77,7 +77,8 @@ def _index_one(
     chunks = chunk_pages(pages, settings.chunking)
     if not chunks:
         raise IngestError("no text could be extracted")
-    store.replace_document(name, doc_hash, chunks, tokenizer.batch(c.text for c in chunks))
+    sentences = [sentence for chunk in chunks for sentence in quotable_sentences(chunk)]
+    store.replace_document(name, doc_hash, chunks, tokenizer.batch(c.text for c in chunks), sentences)
     report.indexed.append(str(path))
     report.pages += len(pages)
     report.chunks += len(chunks)

@@ -19,21 +19,18 @@ from pathlib import Path
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from .chunking import is_quotable, sentence_pieces
 from .config import ReadingSettings
 from .glossary import Query
 from .numbers import numeric_values
 from .question import Question
 from .schema import Hit
-from .text import detect_language, split_sentences
+from .text import detect_language
 from .tokens import Analysis, Tokenizer
 from .trees import TreeEnsemble
 
 BUNDLED_MODEL = Path(__file__).with_name("data") / "reader.json"
-MIN_SENTENCE_CHARS = 8
-# Footnote markers inside a document ('[5]') would read as the answer's own citation markers.
-_FOOTNOTE = re.compile(r"\s*\[\d+\]")
 _WORD = re.compile(r"\w+")
-_TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # What kind of answer a question wants: signals for the model to weigh, not rules that decide.
 _ASKS_AMOUNT = re.compile(r"몇|얼마|규모|금액|how (many|much|big|large)|wie (viele|viel|groß)|amount|number of", re.I)
 _ASKS_DATE = re.compile(r"언제|며칠|날짜|연도|년도|몇\s*년|\bwhen\b|what (date|year)|which year|\bwann\b|welche[ms]? jahr", re.I)
@@ -171,7 +168,7 @@ class Reader:
         rows: list[tuple[int, int, int, str]] = []
         leads: list[str] = []  # what a table row's cells are (its table's header row)
         for i, hit in enumerate(hits):
-            pieces = _table_rows(split_sentences(_FOOTNOTE.sub("", _body(hit))))
+            pieces = sentence_pieces(hit.chunk)
             for j, (sentence, lead) in enumerate(pieces):
                 rows.append((i, j, len(pieces), sentence))
                 leads.append(lead)
@@ -189,7 +186,7 @@ class Reader:
             for m in (n - 1, n + 1):
                 if 0 <= m < len(rows) and rows[m][0] == i:
                     context.update(tokens[m])
-            if len(text) >= MIN_SENTENCE_CHARS and text != hits[i].chunk.title:
+            if is_quotable(text, hits[i].chunk):
                 sentences.append(Sentence(
                     i, j, count, text, detect_language(text), found, analyses[n].names, frozenset(context),
                     frozenset(passages[i]),
@@ -302,26 +299,6 @@ def _in_order(pairs: list[tuple[str, str]], tokens: list[str], query: Query) -> 
     return found / len(pairs)
 
 
-def _table_rows(pieces: list[str]) -> list[tuple[str, str]]:
-    """Sentences with what they need to be understood: a Markdown table row loses its outer pipes and is led by
-    its table's header row (the header and the rule under it are no sentences)."""
-    found: list[tuple[str, str]] = []
-    header = ""
-    for j, piece in enumerate(pieces):
-        if _TABLE_RULE.match(piece):
-            continue
-        if not piece.startswith("|"):
-            found.append((piece, ""))
-            header = ""
-            continue
-        cells = " | ".join(cell.strip() for cell in piece.strip("|").split("|"))
-        if j + 1 < len(pieces) and _TABLE_RULE.match(pieces[j + 1]):
-            header = cells
-        else:
-            found.append((cells, header))
-    return found
-
-
 def _character_pairs(text: str) -> set[str]:
     """Neighbouring letters within words: they meet across Korean endings and spelling slips that tokens miss."""
     return {w[i : i + 2] for w in _WORD.findall(text.lower()) for i in range(len(w) - 1)}
@@ -334,11 +311,3 @@ def _evidence(sentence: Sentence, probability: float, part: int) -> Evidence:
 def _unit(vectors: list[list[float]]) -> np.ndarray:
     matrix = np.asarray(vectors, dtype=np.float32)
     return matrix / (np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9)
-
-
-def _body(hit: Hit) -> str:
-    """A chunk's text without the heading line the chunker put on top of it."""
-    text = hit.chunk.text
-    if hit.chunk.heading and text.startswith(hit.chunk.heading):
-        return text[len(hit.chunk.heading) :]
-    return text

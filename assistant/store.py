@@ -8,7 +8,7 @@ import sys
 import threading
 import uuid
 from collections import defaultdict
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +19,8 @@ from .config import StoreSettings
 from .schema import Chunk
 
 _BATCH = 1000
+# The collection beside the chunks' that holds the vectors of their quotable sentences.
+SENTENCES = "{}-sentences"
 # Collection metadata key of the mark that every completed write changes, so readers in other processes notice.
 GENERATION = "generation"
 
@@ -119,6 +121,10 @@ class _EmbeddedClients:
                 cls._open[key] = (cls._open[key][0], generation)
 
 
+def _sentence_id(sentence: str) -> str:
+    return hashlib.sha256(sentence.encode()).hexdigest()[:32]
+
+
 def _metadata(chunk: Chunk, doc_hash: str, n_chunks: int, tokens: list[str]) -> dict:
     meta = {
         "source": chunk.source,
@@ -166,12 +172,15 @@ class ChunkStore:
 
             self._client = chromadb.HttpClient(host=settings.host, port=settings.port, settings=_chroma_settings())
 
+    def _current_client(self):
+        return self._client if self._settings.kind == "chroma-http" else _EmbeddedClients.get(self._index_dir)
+
     @property
     def _vectors(self):
         """The LangChain Chroma store on the current client (a new one after the folder was opened again)."""
         from langchain_chroma import Chroma
 
-        client = self._client if self._settings.kind == "chroma-http" else _EmbeddedClients.get(self._index_dir)
+        client = self._current_client()
         if self._chroma is None or client is not self._chroma_client:
             self._chroma_client = client
             self._chroma = Chroma(
@@ -186,6 +195,42 @@ class ChunkStore:
         """The Chroma collection itself, read fresh from the current client (metadata included)."""
         self._vectors  # creates the collection on first use
         return self._chroma_client.get_collection(self._settings.collection)
+
+    def _sentences(self):
+        """The collection of sentence vectors, keyed by the sentence itself: identical sentences of two documents
+        share one vector, and a vector that is missing (never written, or cut off by a kill) is computed instead, so it
+        is a cache that cannot show anything half-written. Vectors of deleted documents stay until the index is
+        rebuilt (a few KB per sentence)."""
+        return self._current_client().get_or_create_collection(SENTENCES.format(self._settings.collection))
+
+    def sentence_vectors(self, sentences: list[str]) -> list[list[float] | None]:
+        """The stored vectors of these sentences (None for a sentence none is stored for)."""
+        from chromadb.errors import NotFoundError
+
+        if not sentences:
+            return []
+        ids = [_sentence_id(s) for s in sentences]
+        with self._server():
+            try:  # looked up, not created: a reader must not write into an index (a baseline's, say) it only reads
+                collection = self._current_client().get_collection(SENTENCES.format(self._settings.collection))
+            except NotFoundError:
+                return [None] * len(sentences)
+            found = collection.get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
+        by_id = dict(zip(found["ids"], found["embeddings"]))
+        return [by_id[i].tolist() if i in by_id else None for i in ids]  # numpy rows
+
+    def _store_sentences(self, sentences: Sequence[str]) -> None:
+        """Embed and store the sentences that have no vector yet (a re-ingested document embeds only its new ones)."""
+        if not sentences:
+            return
+        wanted = {_sentence_id(s): s for s in sentences}
+        collection, ids, have = self._sentences(), list(wanted), set()
+        for start in range(0, len(ids), _BATCH):
+            have.update(collection.get(ids=ids[start : start + _BATCH], include=[])["ids"])
+        missing = [i for i in ids if i not in have]
+        for start in range(0, len(missing), _BATCH):
+            batch = missing[start : start + _BATCH]
+            collection.add(ids=batch, embeddings=self._embeddings.embed_documents([wanted[i] for i in batch]))
 
     @contextmanager
     def _server(self) -> Iterator[None]:
@@ -272,14 +317,18 @@ class ChunkStore:
         with self._server(), self._disk():
             self._delete_where(source, keep)
 
-    def replace_document(self, source: str, doc_hash: str, chunks: list[Chunk], tokens: list[list[str]]) -> None:
-        """Write a document's chunks (embedding them), then delete any other version of the same source."""
+    def replace_document(
+        self, source: str, doc_hash: str, chunks: list[Chunk], tokens: list[list[str]], sentences: Sequence[str] = ()
+    ) -> None:
+        """Write a document's chunks (embedding them), then delete any other version of the same source. sentences:
+        the chunks' quotable sentences, embedded now (those not stored yet) so the reader finds their vectors ready."""
         # The source is part of the id: identical files under two names are two documents, not one overwriting the
         # other's chunks.
         key = hashlib.sha256(f"{source}\0{doc_hash}".encode()).hexdigest()[:16]
         ids = [f"{key}-{c.position}" for c in chunks]
         metas = [_metadata(c, doc_hash, len(chunks), t) for c, t in zip(chunks, tokens)]
         with self._server(), self._disk():
+            self._store_sentences(sentences)
             for start in range(0, len(chunks), _BATCH):
                 end = start + _BATCH
                 self._vectors.add_texts([c.text for c in chunks[start:end]], metadatas=metas[start:end], ids=ids[start:end])
@@ -299,8 +348,8 @@ class ChunkStore:
             self._vectors.delete(ids=stale[start : start + _BATCH])
 
     def copy_to(self, target: ChunkStore) -> int:
-        """Copy every chunk with its vector and metadata into another store (an embedded index onto a server), in
-        batches, unchanged; returns how many. Readers of the target see the copied documents only once each is
+        """Copy every chunk with its vector and metadata, and the sentence vectors, into another store (an embedded
+        index onto a server), in batches, unchanged; returns how many chunks. Readers of the target see the copied documents only once each is
         complete, as with any write."""
         copied, offset = 0, 0
         with self._server(), target._server():
@@ -314,6 +363,9 @@ class ChunkStore:
                 )
                 copied += len(page["ids"])
                 offset += _BATCH
+            for offset in range(0, self._sentences().count(), _BATCH):
+                page = self._sentences().get(include=["embeddings"], limit=_BATCH, offset=offset)
+                target._sentences().upsert(ids=page["ids"], embeddings=page["embeddings"])
             target._written()
         return copied
 

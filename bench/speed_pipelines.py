@@ -23,6 +23,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from assistant.baselines import TUTORIAL_MODEL, DenseRetriever, index_tutorial, tutorial_store
+from assistant.chunking import quotable_sentences
 from assistant.config import EmbeddingSettings, Settings
 from assistant.embeddings import make_embeddings
 from assistant.glossary import QueryExpander, load_glossary
@@ -199,7 +200,9 @@ def build_indexes(pipeline: Pipeline, base_paths: list[Path], sizes: list[int], 
         embedded_before, start = book.embedded, time.perf_counter()
         documents = _copies(snapshot, size)
         for name, version, chunks, tokens in documents:
-            store.replace_document(name, version, chunks, tokens)
+            # The assistant's ingest stores its chunks' sentence vectors: the copies' are the base's, already there.
+            sentences = [s for c in chunks for s in quotable_sentences(c)] if pipeline.name == "assistant" else []
+            store.replace_document(name, version, chunks, tokens, sentences)
         _record(target, {
             "chunks": size, "documents": len(documents), "distinct_chunks": len(snapshot.chunks),
             "write_s": time.perf_counter() - start, "embedded": book.embedded - embedded_before,

@@ -10,8 +10,11 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import Settings, StoreSettings
+from assistant.chunking import quotable_sentences
+from assistant.config import EmbeddingSettings, Settings, StoreSettings
+from assistant.embeddings import make_embeddings
 from assistant.service import AssistantService
+from assistant.store import ChunkStore
 from chromaserver import chroma_server
 from webserver import free_port, served
 
@@ -88,5 +91,10 @@ def test_copy_index_moves_an_embedded_index_onto_a_server(docs: Path, tmp_path: 
         store = StoreSettings(kind="chroma-http", host="127.0.0.1", port=port)
         served = AssistantService(Settings(store=store, index_dir=tmp_path / "no-index", data_dir=tmp_path / "data"))
         assert served.document_count() == local.document_count() == 3
+        # The sentence vectors came along: the reader on the server embeds no document sentence.
+        model = make_embeddings(EmbeddingSettings())
+        chunks = ChunkStore(StoreSettings(), tmp_path / "index", model).snapshot().chunks
+        sentences = [sentence for chunk in chunks for sentence in quotable_sentences(chunk)]
+        assert sentences and None not in ChunkStore(store, tmp_path / "no-index", model).sentence_vectors(sentences)
         answer = served.ask("How big is the DX fund?")
         assert "400 billion" in answer.text and answer.citations[0].source == "dx_fund_en.md"

@@ -1,6 +1,6 @@
-from assistant.chunking import chunk_pages, heading_of
+from assistant.chunking import chunk_pages, heading_of, quotable_sentences, sentence_pieces
 from assistant.config import ChunkingSettings
-from assistant.schema import Page
+from assistant.schema import Chunk, Page
 
 
 def test_markdown_headings_stay_with_their_text():
@@ -43,3 +43,26 @@ def test_a_markdown_table_is_never_taken_for_a_heading():
     assert heading_of("| --- | --- |", "| 긴급경영안정자금 | 2,500억 원 |") is None
     assert heading_of("| 구분 | 규모 |", "| --- | --- |") is None
     assert heading_of("지원 규모", "| 구분 | 규모 |") == "지원 규모"
+
+
+def test_notice_structure_reads_as_separate_sentences():
+    """□ ○ ※ items, dotted dates and table rows as ministries write them."""
+    text = (
+        "□ 중소벤처기업부는 2025. 10. 30.(목) 통합공고를 실시했다. 모두 12개 사업이 담겼다.\n"
+        "○ AI 공장 구축을 단계별로 지원\n※ 자격 요건은 개별 공고에서 확인\n"
+        "| 구분 | 2026년 지원 규모 |\n| --- | --- |\n| 자율형공장 | 30개 과제 |\n| 제조AI특화 스마트공장 | 400개 과제 |"
+    )
+    assert sentence_pieces(Chunk(f"공고\n{text}", "notice.md", 1, "공고", "통합공고", "ko", 0)) == [
+        ("중소벤처기업부는 2025. 10. 30.(목) 통합공고를 실시했다.", ""),
+        ("모두 12개 사업이 담겼다.", ""),
+        ("AI 공장 구축을 단계별로 지원", ""),
+        ("자격 요건은 개별 공고에서 확인", ""),
+        ("자율형공장 | 30개 과제", "구분 | 2026년 지원 규모"),
+        ("제조AI특화 스마트공장 | 400개 과제", "구분 | 2026년 지원 규모"),
+    ]
+
+
+def test_quotable_sentences_leave_out_fragments_and_the_title():
+    text = "지원\n기업당 최대 1억 원을 지원한다.\n※ 참고\n□ 2026년 통합공고"
+    chunk = Chunk(text, "n.md", 1, "지원", "2026년 통합공고", "ko", 0)
+    assert quotable_sentences(chunk) == ["기업당 최대 1억 원을 지원한다."]

@@ -5,7 +5,7 @@ import pytest
 from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings
-from assistant.embeddings import CachedEmbeddings, make_embeddings
+from assistant.embeddings import CachedEmbeddings, StoredEmbeddings, make_embeddings
 
 
 def _cosine(a, b) -> float:
@@ -101,3 +101,14 @@ def test_models_load_lazily():
     model = make_embeddings(EmbeddingSettings(model="sentence-transformers:/nonexistent/model"))
     with pytest.raises(Exception):
         model.embed_query("x")
+
+
+@pytest.mark.model
+def test_stored_vectors_are_used_and_only_the_others_embedded():
+    model = make_embeddings(EmbeddingSettings())
+    recording = _Recording(model)
+    kept = {"a fund": model.embed_documents(["a fund"])[0]}
+    stored = StoredEmbeddings(recording, lambda texts: [kept.get(t) for t in texts])
+    vectors = stored.embed_documents(["a zone", "a fund", "a factory"])
+    assert recording.asked == ["a zone", "a factory"]
+    assert vectors[1] == kept["a fund"] and _cosine(vectors[0], model.embed_documents(["a zone"])[0]) > 0.9999

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant import store as store_module
+from assistant.chunking import quotable_sentences
 from assistant.embeddings import make_embeddings
 from assistant.indexer import index_files
 from assistant.schema import Chunk, FileFailure
@@ -27,6 +28,9 @@ def test_unchanged_files_are_skipped_and_changed_ones_replaced(settings, docs):
     assert [p.endswith("dx_fund_en.md") for p in changed.indexed] == [True]
     texts = [c.text for c in store.snapshot().chunks if c.source == "dx_fund_en.md"]
     assert texts == ["Size\nThe fund was enlarged."]
+    # The reader finds every quotable sentence's vector ready, the changed document's too.
+    sentences = [s for chunk in store.snapshot().chunks for s in quotable_sentences(chunk)]
+    assert "The fund was enlarged." in sentences and None not in store.sentence_vectors(sentences)
 
 
 def test_a_failing_file_is_named_and_the_others_still_indexed(settings, docs):

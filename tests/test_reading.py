@@ -5,27 +5,9 @@ import pytest
 
 from assistant.config import EmbeddingSettings, ReadingSettings
 from assistant.embeddings import make_embeddings
-from assistant.reading import Reader, _table_rows
+from assistant.reading import Reader
 from assistant.schema import Chunk, Hit
-from assistant.text import split_sentences
 from assistant.tokens import Tokenizer
-
-
-def test_notice_structure_reads_as_separate_sentences():
-    """□ ○ ※ items, dotted dates and table rows as ministries write them."""
-    text = (
-        "□ 중소벤처기업부는 2025. 10. 30.(목) 통합공고를 실시했다. 모두 12개 사업이 담겼다.\n"
-        "○ AI 공장 구축을 단계별로 지원\n※ 자격 요건은 개별 공고에서 확인\n"
-        "| 구분 | 2026년 지원 규모 |\n| --- | --- |\n| 자율형공장 | 30개 과제 |\n| 제조AI특화 스마트공장 | 400개 과제 |"
-    )
-    assert _table_rows(split_sentences(text)) == [
-        ("중소벤처기업부는 2025. 10. 30.(목) 통합공고를 실시했다.", ""),
-        ("모두 12개 사업이 담겼다.", ""),
-        ("AI 공장 구축을 단계별로 지원", ""),
-        ("자격 요건은 개별 공고에서 확인", ""),
-        ("자율형공장 | 30개 과제", "구분 | 2026년 지원 규모"),
-        ("제조AI특화 스마트공장 | 400개 과제", "구분 | 2026년 지원 규모"),
-    ]
 
 
 NOTICE = Hit(

@@ -100,3 +100,32 @@ def test_interrupted_write_never_shows_half_a_document(tmp_path, embeddings, mon
 
     good.replace_document("a.md", "new", v2, _tokens(v2))
     assert [c.text for c in good.snapshot().chunks] == ["새 버전 하나", "새 버전 둘", "새 버전 셋"]
+
+
+class _Counting(UniversalSentenceEncoderEmbeddings):
+    """The bundled model, remembering every text it was asked to embed."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.asked: list[str] = []
+
+    def embed_documents(self, texts):
+        self.asked.extend(texts)
+        return super().embed_documents(texts)
+
+
+def test_sentence_vectors_are_stored_once_and_read_back(tmp_path):
+    model = _Counting()
+    store = ChunkStore(StoreSettings(), tmp_path, model)
+    assert store.sentence_vectors(["기업당 최대 1억 원을 지원한다."]) == [None]  # nothing stored yet
+    a = _chunks("a.md", ["기업당 최대 1억 원을 지원한다. 신청은 누리집에서 받는다."])
+    sentences = ["기업당 최대 1억 원을 지원한다.", "신청은 누리집에서 받는다."]
+    store.replace_document("a.md", "h1", a, _tokens(a), sentences)
+    b = _chunks("b.md", ["기업당 최대 1억 원을 지원한다. 자부담은 30%다."])
+    model.asked.clear()
+    store.replace_document("b.md", "h2", b, _tokens(b), ["기업당 최대 1억 원을 지원한다.", "자부담은 30%다."])
+    assert model.asked == ["자부담은 30%다.", b[0].text]  # only the sentence not stored before, then the chunk
+    found = ChunkStore(StoreSettings(), tmp_path, model).sentence_vectors([*sentences, "없는 문장이다."])
+    expected = UniversalSentenceEncoderEmbeddings().embed_documents(sentences)
+    assert found[2] is None
+    assert all(abs(x - y) < 1e-5 for got, want in zip(found[:2], expected) for x, y in zip(got, want))
