@@ -84,28 +84,22 @@ class ReadingSettings(BaseModel):
 class RoutingSettings(BaseModel):
     learned: bool = Field(
         True,
-        description="Also route by the nearest labelled example messages (sentence embeddings), beside the patterns of "
-        "assistant/data/routing.tsv; off: patterns only.",
+        description="Also route by a classifier learned from labelled example messages (their sentence embeddings), "
+        "beside the patterns of assistant/data/routing.tsv; off: patterns only.",
     )
     examples: str = Field(
         "bundled",
         description="Labelled example messages: 'bundled' (assistant/data/routing_examples.tsv) or the path of a TSV "
         "with 'outcome<TAB>message' lines.",
     )
-    k: int = Field(5, ge=1, description="Nearest examples that vote on a message's outcome.")
-    min_share: float = Field(
-        0.6, gt=0, le=1,
-        description="Share of the neighbours' similarity-weighted votes a refusal (guardrail, harmful, small talk) needs "
-        "to be chosen; below it the message is a question for the documents.",
+    c: float = Field(
+        4.0, gt=0,
+        description="Inverse regularisation strength of the logistic regression over the examples' embeddings.",
     )
-    off_topic_min_share: float = Field(
+    min_probability: float = Field(
         0.7, gt=0, le=1,
-        description="The same share for presuming a message off-topic: higher, because trivia a document may answer "
-        "('월드컵에서 우승한 나라는?') shares its topics with off-topic requests.",
-    )
-    min_similarity: float = Field(
-        0.4, ge=-1, le=1,
-        description="Cosine similarity the nearest example must reach; a message unlike every example is a question.",
+        description="Probability the classifier must give an outcome for it to count; below it the message is a "
+        "question for the documents (the patterns still apply).",
     )
 
 

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from assistant.config import Settings
 from assistant.embeddings import CachedEmbeddings, make_embeddings
-from assistant.router import QUESTION, REFUSED, NearestExamples, Router, load_examples, make_router
+from assistant.router import QUESTION, REFUSED, ExampleClassifier, Router, load_examples, make_router
 from assistant.routing import PRESUMED
 from korquad import DEFAULT_PATH, questions
 
@@ -58,7 +58,7 @@ def _accuracy(name: str, cases: Sequence[tuple[str, str]], routes: dict[str, Rou
         print(f"  {how:<16} {sum(right.values())}/{len(cases)} = {sum(right.values()) / len(cases):.1%}   {parts}")
 
 
-def _cross_validated(examples: list[tuple[str, str]], nearest: Callable[[list], NearestExamples]) -> dict[str, Route]:
+def _cross_validated(examples: list[tuple[str, str]], classifier: Callable[[list], ExampleClassifier]) -> dict[str, Route]:
     """Routes that answer each example with a router built without its fold (folds dealt per label)."""
     fold_of: dict[int, int] = {}
     for label in {label for label, _ in examples}:
@@ -66,7 +66,7 @@ def _cross_validated(examples: list[tuple[str, str]], nearest: Callable[[list], 
         random.Random(0).shuffle(indices)
         fold_of.update({index: n % FOLDS for n, index in enumerate(indices)})
     routers = [
-        Router(nearest([e for i, e in enumerate(examples) if fold_of[i] != fold])) for fold in range(FOLDS)
+        Router(classifier([e for i, e in enumerate(examples) if fold_of[i] != fold])) for fold in range(FOLDS)
     ]
     router_of = {message: routers[fold_of[i]] for i, (_, message) in enumerate(examples)}
     return {
@@ -98,20 +98,19 @@ def main() -> None:
     embeddings = CachedEmbeddings(make_embeddings(Settings().embeddings), size=100_000)
     examples = load_examples(settings.examples)
 
-    def nearest(chosen: list) -> NearestExamples:
-        return NearestExamples(chosen, embeddings, settings.k, settings.min_share, settings.off_topic_min_share,
-                               settings.min_similarity)
+    def classifier(chosen: list) -> ExampleClassifier:
+        return ExampleClassifier(chosen, embeddings, settings.c, settings.min_probability)
 
     start = time.perf_counter()
-    learned = Router(nearest(examples))
+    learned = Router(classifier(examples))
     learned.route("warm-up")
     print(f"examples: {len(examples)} {dict(Counter(label for label, _ in examples))}; "
-          f"first use (model load and example vectors) {time.perf_counter() - start:.1f} s")
+          f"first use (model load, example vectors, training) {time.perf_counter() - start:.1f} s")
     print(f"settings: {settings!r}")
     rules = Router()
     routes = {"rules only": rules.route, "rules + learned": learned.route}
 
-    _accuracy("cross-validation over the examples", examples, _cross_validated(examples, nearest) | {
+    _accuracy("cross-validation over the examples", examples, _cross_validated(examples, classifier) | {
         "rules only": rules.route}, args.show)
     fresh = [c for c in _lines(ROOT / "evals/conversation/routing_dev2.jsonl") if "fresh3" in c["tags"]]
     _accuracy("fresh dev2 batch (held back)", [(_label(c["outcome"]), c["question"]) for c in fresh], routes, args.show)
