@@ -59,13 +59,16 @@ class ExampleClassifier:
 
     def __init__(
         self, examples: Sequence[tuple[str, str]], embeddings: Embeddings, c: float, min_probability: float,
-        steps: int = 300,
+        model: str = "", steps: int = 300,
     ) -> None:
-        self._examples = list(examples)
+        """model: names the embedding model; classifiers of the same model, examples and settings in one process share
+        their training (every service, replica or test builds one), unnamed ones train their own."""
+        self._examples = tuple(examples)
         self._embeddings = embeddings
         self._c = c
         self._min_probability = min_probability
         self._steps = steps
+        self._key = (model, self._examples, c, steps) if model else None
         self._weights: np.ndarray | None = None
         self._lock = threading.Lock()
 
@@ -87,9 +90,18 @@ class ExampleClassifier:
     def _trained(self) -> np.ndarray:
         with self._lock:
             if self._weights is None:
+                self._weights = _TRAINED.get(self._key) if self._key else None
+            if self._weights is None:
                 labels = np.array([LABELS.index(label) for label, _ in self._examples])
                 self._weights = _fit(self._vectors([m for _, m in self._examples]), labels, self._c, self._steps)
+                if self._key:
+                    _TRAINED[self._key] = self._weights
             return self._weights
+
+
+# Weights trained in this process, by embedding model, examples and settings (embedding ~2,000 examples and training
+# takes a few seconds, which every service would otherwise pay on its first turn).
+_TRAINED: dict[tuple, np.ndarray] = {}
 
 
 def _with_bias(vectors: np.ndarray) -> np.ndarray:
@@ -148,9 +160,9 @@ class Router:
         return next((outcome for outcome in EARLY if outcome in found), None)
 
 
-def make_router(settings: RoutingSettings, embeddings: Embeddings) -> Router:
-    """The router the settings describe, comparing messages by the given embedding model."""
+def make_router(settings: RoutingSettings, embeddings: Embeddings, model: str = "") -> Router:
+    """The router the settings describe, comparing messages by the given embedding model (named by model)."""
     if not settings.learned:
         return Router()
     examples = load_examples(settings.examples)
-    return Router(ExampleClassifier(examples, embeddings, settings.c, settings.min_probability))
+    return Router(ExampleClassifier(examples, embeddings, settings.c, settings.min_probability, model))

@@ -110,7 +110,8 @@ class AssistantService:
         ) if self.cards else None
         self._parser = QuestionParser(
             self._expander, settings.answer.max_question_chars, eligibility,
-            self._rewriter(settings), self._tokenizer, make_router(settings.routing, self._embeddings),
+            self._rewriter(settings), self._tokenizer,
+            make_router(settings.routing, self._embeddings, settings.embeddings.model),
         )
 
     def _rewriter(self, settings: Settings) -> FollowUpRewriter | LLMFollowUpRewriter:

@@ -24,7 +24,7 @@ from assistant.config import Settings
 from assistant.embeddings import CachedEmbeddings, make_embeddings
 from assistant.router import QUESTION, REFUSED, ExampleClassifier, Router, load_examples, make_router
 from assistant.routing import PRESUMED
-from korquad import DEFAULT_PATH, questions
+from korquad import DEFAULT_PATH, TRAIN_ARTICLES, questions
 
 ROOT = Path(__file__).resolve().parents[1]
 SUITES = ("core", "variants", "crosslingual", "multihop", "unanswerable", "heldout")
@@ -128,6 +128,8 @@ def main() -> None:
     korquad = [q.question for q in questions(args.korquad, KORQUAD_CHECKED, args.sample)]
     _sent_away(f"KorQuAD questions, articles {KORQUAD_CHECKED.start}-{KORQUAD_CHECKED.stop - 1}", korquad, routes,
                args.show)
+    _sent_away("KorQuAD questions, articles 0-69 (some among the examples)",
+               [q.question for q in questions(args.korquad, TRAIN_ARTICLES, args.sample)], routes, args.show)
 
     print("\ntime to route one message (p50, ms; embeddings not cached)")
     plain = make_router(settings, make_embeddings(Settings().embeddings))
