@@ -11,6 +11,8 @@ about the same subject better.)
 
 from __future__ import annotations
 
+import hashlib
+import json
 import threading
 from collections.abc import Sequence
 from importlib import resources
@@ -30,6 +32,9 @@ REFUSED = ("guardrail", "harmful", "small_talk")
 # Outcomes one sentence decides for the whole message: a takeover or fraud request after a real question is still one,
 # while a 'Thanks!' before a question does not make the message small talk.
 DECIDED_BY_A_SENTENCE = ("guardrail", "harmful")
+# Weights trained beforehand (evals/train_router.py) for the bundled model, examples and settings: used when their
+# digest matches, so no process pays for embedding ~2,000 examples and training on its first turn.
+BUNDLED_WEIGHTS = "data/router.json"
 
 
 def load_examples(source: str) -> list[tuple[str, str]]:
@@ -67,13 +72,13 @@ class ExampleClassifier:
         self._c = c
         self._min_probability = min_probability
         self._steps = steps
-        self._key = (model, self._examples, c, steps) if model else None
+        self.digest = _digest(model, self._examples, c, steps) if model else None
         self._weights: np.ndarray | None = None
         self._lock = threading.Lock()
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text: the probability of each of LABELS."""
-        return _softmax(_with_bias(self._vectors(texts)) @ self._trained())
+        return _softmax(_with_bias(self._vectors(texts)) @ self.trained())
 
     def outcomes(self, texts: Sequence[str]) -> list[str | None]:
         """Each text's early outcome, or None (a question) unless an outcome is at least min_probability likely."""
@@ -86,21 +91,35 @@ class ExampleClassifier:
         matrix = np.asarray(self._embeddings.embed_documents(list(texts)), dtype=np.float32)
         return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
 
-    def _trained(self) -> np.ndarray:
+    def trained(self) -> np.ndarray:
+        """The weights: the bundled ones or those trained earlier in this process when made for the same model,
+        examples and settings, else trained now."""
         with self._lock:
-            if self._weights is None:
-                self._weights = _TRAINED.get(self._key) if self._key else None
+            if self._weights is None and self.digest:
+                self._weights = _TRAINED.get(self.digest)
+                if self._weights is None:
+                    self._weights = _bundled(self.digest)
             if self._weights is None:
                 labels = np.array([LABELS.index(label) for label, _ in self._examples])
                 self._weights = _fit(self._vectors([m for _, m in self._examples]), labels, self._c, self._steps)
-                if self._key:
-                    _TRAINED[self._key] = self._weights
+                if self.digest:
+                    _TRAINED[self.digest] = self._weights
             return self._weights
 
 
-# Weights trained in this process, by embedding model, examples and settings (embedding ~2,000 examples and training
-# takes a few seconds, which every service would otherwise pay on its first turn).
-_TRAINED: dict[tuple, np.ndarray] = {}
+# Weights by the digest of what they were trained for (embedding ~2,000 examples and training takes a few seconds,
+# which every service would otherwise pay on its first turn).
+_TRAINED: dict[str, np.ndarray] = {}
+
+
+def _digest(model: str, examples: tuple[tuple[str, str], ...], c: float, steps: int) -> str:
+    return hashlib.sha256(json.dumps([model, examples, c, steps], ensure_ascii=False).encode()).hexdigest()
+
+
+def _bundled(digest: str) -> np.ndarray | None:
+    """The bundled weights when they were trained for this digest."""
+    spec = json.loads(resources.files("assistant").joinpath(BUNDLED_WEIGHTS).read_text(encoding="utf-8"))
+    return np.asarray(spec["weights"], dtype=np.float32) if spec["digest"] == digest else None
 
 
 def _with_bias(vectors: np.ndarray) -> np.ndarray:
