@@ -1,4 +1,5 @@
-"""Stand-ins for the LLM answer path's tests: a streaming chat model, a quoting fallback, readings, a silent server."""
+"""Stand-ins for the LLM answer path's tests (a streaming chat model, a quoting fallback, readings, a silent server),
+and a recorder around a real embedding model."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ import time
 from collections.abc import Iterator
 from typing import Any
 
+from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
@@ -119,3 +121,17 @@ class SilentServer:
                 return
             self._connections.append(connection)
             self.accepted.set()
+
+
+class Recording(Embeddings):
+    """A real model that notes every text it is asked to embed (not a fake: the vectors are the model's)."""
+
+    def __init__(self, inner: Embeddings) -> None:
+        self.inner, self.asked = inner, []
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        self.asked.extend(texts)
+        return self.inner.embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self.embed_documents([text])[0]

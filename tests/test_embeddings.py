@@ -2,10 +2,10 @@
 
 import numpy as np
 import pytest
-from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings
 from assistant.embeddings import CachedEmbeddings, StoredEmbeddings, make_embeddings
+from fakes import Recording
 
 
 def _cosine(a, b) -> float:
@@ -65,23 +65,11 @@ class TestCachedUniversalSentenceEncoder(EmbeddingsContract):
         return CachedEmbeddings(make_embeddings(EmbeddingSettings(model=self.model_name)), size=2)
 
 
-class _Recording(Embeddings):
-    """A real model that notes every text it is asked to embed."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner, self.asked = inner, []
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.asked.extend(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
 
 
 @pytest.mark.model
 def test_the_cache_embeds_each_text_once_and_forgets_the_oldest():
-    recording = _Recording(make_embeddings(EmbeddingSettings()))
+    recording = Recording(make_embeddings(EmbeddingSettings()))
     cached = CachedEmbeddings(recording, size=2)
     first = cached.embed_documents(["a fund", "a zone", "a fund"])
     again = cached.embed_documents(["a zone", "a fund"])
@@ -106,7 +94,7 @@ def test_models_load_lazily():
 @pytest.mark.model
 def test_stored_vectors_are_used_and_only_the_others_embedded():
     model = make_embeddings(EmbeddingSettings())
-    recording = _Recording(model)
+    recording = Recording(model)
     kept = {"a fund": model.embed_documents(["a fund"])[0]}
     stored = StoredEmbeddings(recording, lambda texts: [kept.get(t) for t in texts])
     vectors = stored.embed_documents(["a zone", "a fund", "a factory"])

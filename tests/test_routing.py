@@ -6,12 +6,12 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from langchain_core.embeddings import Embeddings
 
 from assistant.config import EmbeddingSettings, RoutingSettings
 from assistant.embeddings import make_embeddings
 from assistant.router import BUNDLED_WEIGHTS, LABELS, REFUSED, ExampleClassifier, load_examples, make_router
 from assistant.routing import OUTCOMES, early_outcome, is_vague, reply
+from fakes import Recording
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -226,25 +226,13 @@ def test_the_examples_parse_with_known_outcomes_and_enough_of_each(tmp_path):
         load_examples(str(bad))
 
 
-class _Recording(Embeddings):
-    """A real model that notes every text it is asked to embed."""
-
-    def __init__(self, inner: Embeddings) -> None:
-        self.inner, self.asked = inner, []
-
-    def embed_documents(self, texts: list[str]) -> list[list[float]]:
-        self.asked.extend(texts)
-        return self.inner.embed_documents(texts)
-
-    def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
 
 
 @pytest.mark.model
 def test_the_bundled_weights_are_those_the_examples_train_and_spare_the_first_turn_the_training():
     settings, model = RoutingSettings(), make_embeddings(EmbeddingSettings())
     examples = load_examples("bundled")
-    recording = _Recording(model)
+    recording = Recording(model)
     shipped = ExampleClassifier(examples, recording, settings.c, settings.min_probability, EmbeddingSettings().model)
     assert shipped.digest == json.loads((ROOT / "assistant" / BUNDLED_WEIGHTS).read_text(encoding="utf-8"))["digest"], (
         "the examples or settings changed: run evals/train_router.py"

@@ -7,6 +7,7 @@ from assistant.embeddings import UniversalSentenceEncoderEmbeddings
 from assistant.schema import Chunk
 from assistant import store as store_module
 from assistant.store import ChunkStore
+from fakes import Recording
 
 
 def _chunks(source: str, texts: list[str]) -> list[Chunk]:
@@ -102,20 +103,8 @@ def test_interrupted_write_never_shows_half_a_document(tmp_path, embeddings, mon
     assert [c.text for c in good.snapshot().chunks] == ["새 버전 하나", "새 버전 둘", "새 버전 셋"]
 
 
-class _Counting(UniversalSentenceEncoderEmbeddings):
-    """The bundled model, remembering every text it was asked to embed."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.asked: list[str] = []
-
-    def embed_documents(self, texts):
-        self.asked.extend(texts)
-        return super().embed_documents(texts)
-
-
 def test_sentence_vectors_are_stored_once_and_read_back(tmp_path):
-    model = _Counting()
+    model = Recording(UniversalSentenceEncoderEmbeddings())
     store = ChunkStore(StoreSettings(), tmp_path, model)
     assert store.sentence_vectors(["기업당 최대 1억 원을 지원한다."]) == [None]  # nothing stored yet
     a = _chunks("a.md", ["기업당 최대 1억 원을 지원한다. 신청은 누리집에서 받는다."])
