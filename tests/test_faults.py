@@ -17,7 +17,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from assistant.config import Settings
+from assistant.config import Settings, StoreSettings
 from assistant.indexer import document_hash
 from assistant.service import AssistantService
 from assistant.uploads import Uploads
@@ -105,8 +105,12 @@ def chunks_written(index: Path, doc_hash: str) -> tuple[int, int]:
 
 
 def stored_chunks(index: Path) -> int:
+    """Chunks in the index's chunk collection (sentence vectors, a cache keyed by the sentence, live beside it)."""
     with sqlite3.connect(f"file:{index / 'chroma.sqlite3'}?mode=ro", uri=True, timeout=10) as db:
-        return db.execute("SELECT count(*) FROM embeddings").fetchone()[0]
+        return db.execute(
+            "SELECT count(*) FROM embeddings e JOIN segments s ON e.segment_id = s.id "
+            "JOIN collections c ON s.collection = c.id WHERE c.name = ?", (StoreSettings().collection,)
+        ).fetchone()[0]
 
 
 def cited_text(service: AssistantService, question: str) -> tuple[str, list[str]]:
