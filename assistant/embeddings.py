@@ -92,7 +92,9 @@ class CachedEmbeddings(Embeddings):
         return vectors
 
     def embed_query(self, text: str) -> list[float]:
-        return self.embed_documents([text])[0]
+        # Questions seldom come back, and the inner model may look documents' vectors up (StoredEmbeddings) where no
+        # question is: straight to the inner model.
+        return self._inner.embed_query(text)
 
 
 class StoredEmbeddings(Embeddings):

@@ -198,7 +198,7 @@ class Reader:
         if not sentences:
             return np.zeros((0, 0))
         vectors = _unit(self._embeddings.embed_documents([s.text for s in sentences]))
-        asked = _unit(self._embeddings.embed_documents([question.text]))[0]
+        asked = _unit([self._embeddings.embed_query(question.text)])[0]
         cosine = vectors @ asked
         query = question.query
         weights = {t: self._idf(t) for t in set(query.terms)}

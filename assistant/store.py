@@ -196,24 +196,30 @@ class ChunkStore:
         self._vectors  # creates the collection on first use
         return self._chroma_client.get_collection(self._settings.collection)
 
-    def _sentences(self):
+    def _sentences(self, create: bool = True):
         """The collection of sentence vectors, keyed by the sentence itself: identical sentences of two documents
         share one vector, and a vector that is missing (never written, or cut off by a kill) is computed instead, so it
         is a cache that cannot show anything half-written. Vectors of deleted documents stay until the index is
-        rebuilt (a few KB per sentence)."""
-        return self._current_client().get_or_create_collection(SENTENCES.format(self._settings.collection))
+        rebuilt (a few KB per sentence). Without create, None when there is none: a reader must not write into an
+        index (a baseline's, say) it only reads."""
+        from chromadb.errors import NotFoundError
+
+        client, name = self._current_client(), SENTENCES.format(self._settings.collection)
+        if create:
+            return client.get_or_create_collection(name)
+        try:
+            return client.get_collection(name)
+        except NotFoundError:
+            return None
 
     def sentence_vectors(self, sentences: list[str]) -> list[list[float] | None]:
         """The stored vectors of these sentences (None for a sentence none is stored for)."""
-        from chromadb.errors import NotFoundError
-
         if not sentences:
             return []
         ids = [_sentence_id(s) for s in sentences]
         with self._server():
-            try:  # looked up, not created: a reader must not write into an index (a baseline's, say) it only reads
-                collection = self._current_client().get_collection(SENTENCES.format(self._settings.collection))
-            except NotFoundError:
+            collection = self._sentences(create=False)
+            if collection is None:
                 return [None] * len(sentences)
             found = collection.get(ids=list(dict.fromkeys(ids)), include=["embeddings"])
         by_id = dict(zip(found["ids"], found["embeddings"]))
@@ -349,8 +355,8 @@ class ChunkStore:
 
     def copy_to(self, target: ChunkStore) -> int:
         """Copy every chunk with its vector and metadata, and the sentence vectors, into another store (an embedded
-        index onto a server), in batches, unchanged; returns how many chunks. Readers of the target see the copied documents only once each is
-        complete, as with any write."""
+        index onto a server), in batches, unchanged; returns how many chunks. Readers of the target see the copied
+        documents only once each is complete, as with any write."""
         copied, offset = 0, 0
         with self._server(), target._server():
             while True:
@@ -363,9 +369,10 @@ class ChunkStore:
                 )
                 copied += len(page["ids"])
                 offset += _BATCH
-            for offset in range(0, self._sentences().count(), _BATCH):
-                page = self._sentences().get(include=["embeddings"], limit=_BATCH, offset=offset)
-                target._sentences().upsert(ids=page["ids"], embeddings=page["embeddings"])
+            source, destination = self._sentences(), target._sentences()
+            for offset in range(0, source.count(), _BATCH):
+                page = source.get(include=["embeddings"], limit=_BATCH, offset=offset)
+                destination.upsert(ids=page["ids"], embeddings=page["embeddings"])
             target._written()
         return copied
 
