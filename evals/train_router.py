@@ -21,13 +21,12 @@ ROOT = Path(__file__).resolve().parents[1]
 def main() -> None:
     settings = Settings()
     examples = load_examples("bundled")
-    classifier = ExampleClassifier(
-        examples, make_embeddings(settings.embeddings), settings.routing.c, settings.routing.min_probability,
-        settings.embeddings.model,
-    )
-    weights = classifier.trained()
+    embeddings, routing = make_embeddings(settings.embeddings), settings.routing
+    named = ExampleClassifier(examples, embeddings, routing.c, routing.min_probability, settings.embeddings.model)
+    # Unnamed, so it trains now rather than taking the weights it is to replace.
+    weights = ExampleClassifier(examples, embeddings, routing.c, routing.min_probability).trained()
     out = ROOT / "assistant" / BUNDLED_WEIGHTS
-    out.write_text(json.dumps({"digest": classifier.digest, "weights": weights.round(6).tolist()}), encoding="utf-8")
+    out.write_text(json.dumps({"digest": named.digest, "weights": weights.round(6).tolist()}), encoding="utf-8")
     print(f"{len(examples)} examples, weights {weights.shape} -> {out}")
 
 
