@@ -1,12 +1,18 @@
 """Follow-up questions made standalone from the conversation: '그럼 신청은 어디서 해요?' after a question about
 regulation-free zones becomes '규제자유특구 지정 신청은 어디서 해요?', so that search and reading see the topic.
 
-Rules and Kiwi, no model: a turn that opens with a connective or pronoun ('그럼', '그 중', 'and', 'what about', 'und'),
-ends in an elliptical '…은요?', or names almost nothing itself, takes the topic words of the user's previous
-(already standalone) question. A turn that names a program of its own is a new topic and stays as it is, unless it
-asks the previous question again about that other subject ('그럼 글로벌 혁신특구는요?', 'what about the start-up
-fund?', '전남 말고 전북이요'): then it takes what the previous question asked, without the subject it replaces.
-An acknowledgement before the question ('감사합니다. 경북은요?', 'ok, and …') is dropped first.
+Rules and Kiwi, no model. A turn leans on the conversation when it lacks a subject of its own: it names no program
+and almost nothing else ('수행 기간은요?'), points back ('그거', 'it', 'the project' in an English turn that names
+nothing), or opens with a connective ('그럼', 'and', 'und'). It then takes the topic words of the user's previous
+(already standalone) question. What the turn names replaces the previous question's word of the same kind: a
+program for a program, a number for a number ('2호' for '1호'), a region for a region, a company size for a size.
+
+A short turn asking the previous question again about a subject of its own ('그럼 글로벌 혁신특구는요?', 'what about
+the start-up fund?') takes what that question asked, generic words too ('규모', 'how many'). A correction
+('전남 말고 전북이요', '아니 그거 말고 성장기 자금이요', 'I meant Gyeongbuk') does the same without the words it
+corrects; '그거' / 'that' there is the previous question's subject. A turn that only tells company facts in answer
+to the assistant ('청주 제조업체고 직원은 7명이에요') leaves the topic as it was for the turns after it. An
+acknowledgement before the question ('감사합니다. 경북은요?', 'ok, and …') is dropped first.
 """
 
 from __future__ import annotations
@@ -15,16 +21,21 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from .profile_reader import ProfileReader
 from .routing import GENERIC
+from .text import QUESTION_WORD, detect_language
 from .tokens import STOPWORDS, Tokenizer
 
 _OPENING = re.compile(
-    r"^\s*(?:아\s+)?(그럼|그러면|그리고|그\s*중에?서?|그중에?|그건|그거|그게|그곳은?|거기(?:서|에|는|엔)?|이건|해당\s*사업은?|"
-    r"and|also|so|what\s+about|how\s+about|und|und\s+was\s+ist\s+mit|auch)(?=[\s,]|$)[\s,]*",
+    r"^\s*(?:아\s+)?(그럼|그러면|그리고|그\s*중에?서?|그중에?|그건|그거|그게|그곳은?|거기(?:서|에|는|엔)?|이건|이거|"
+    r"해당\s*사업은?|and|also|so|what\s+about|how\s+about|und|und\s+was\s+ist\s+mit|auch)(?=[\s,]|$)[\s,]*",
     re.I,
 )
+# 'there' as in 'are there …' says nothing about an earlier place.
 _PRONOUN = re.compile(
-    r"\b(it|its|they|them|their|this|that|those|these|there|sie|es|dafür|dort)\b|\bthe\s+[\w-]+\s+ones?\b", re.I
+    r"\b(it|its|they|them|their|this|that|those|these|sie|es|dafür|dort)\b|(?<!\bis )(?<!\bare )\bthere\b|"
+    r"\bthe\s+[\w-]+\s+ones?\b",
+    re.I,
 )
 # '수행 기간은요?', '2호는요?', '업력이 딱 7년이면요?': the subject is left to the conversation.
 _ELLIPSIS = re.compile(r"(?:은|는|이면|면)요\s*[?？]*\s*$")
@@ -32,10 +43,10 @@ _EDGE = re.compile(r"^[\"'(\[]+|[\"')\].,?!:;？]+$")
 # Kiwi tags of the Korean words a topic is made of: nouns and numbers.
 _TOPIC_TAGS = {"NNG", "NNP", "NR", "SN", "SH"}
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
-# Saying the subject changes: '아 그건 됐고요, …', 'by the way, …'.
+# Saying the subject changes: '아 그건 됐고요, …', 'by the way, …', 'unrelated, but …'.
 _CHANGE = re.compile(
-    r"됐고|그건\s*그렇고|그건\s*그렇다\s*치고|다른\s*(?:질문|얘기|이야기)|\bby\s+the\s+way\b|\banyway\b|"
-    r"\b(?:another|different)\s+question\b|übrigens|andere\s+frage",
+    r"됐고|그건\s*그렇고|그건\s*그렇다\s*치고|다른\s*(?:질문|얘기|이야기)|\bby\s+the\s+way\b|\banyway\b|\bbtw\b|"
+    r"\bunrelated\b|\b(?:another|different|other)\s+(?:question|topic|thing)\b|übrigens|andere\s+frage",
     re.I,
 )
 # Thanks and acknowledgements that open a follow-up without being part of it: '감사합니다. 경북은 어떤 업종이에요?'.
@@ -44,12 +55,26 @@ _ACKNOWLEDGEMENT = re.compile(
     r"ok(?:ay)?|thanks|thank\s+you|got\s+it|great|cool|i\s+see|danke|alles\s+klar|gut)(?:[\s,.!~]+|$))+",
     re.I,
 )
-# Asking the previous question again about another subject: '그럼 글로벌 혁신특구는요?', 'what about the start-up
-# fund?', '전남 말고 전북이요' (not '기다리지 말고'), 'sorry, I meant the basic track'.
 _WHAT_ABOUT = re.compile(
-    r"^\s*(?:what|how)\s+about\b|^\s*und\s+(?:was\s+ist\s+mit|bei)\b|^\s*and\s+(?:the|for)\b", re.I
+    r"^\s*(?:and\s+)?(?:what|how)\s+about\b|^\s*und\s+(?:was\s+ist\s+mit|bei)\b|^\s*and\s+(?:the|for)\b", re.I
 )
-_CORRECTION = re.compile(r"[^\s지]\s*말고\b|\bI\s+mean[t]?\b|\bich\s+meinte?\b|\bsondern\b|^\s*아니(?:요|고)?[\s,]", re.I)
+# A correction: what it corrects (x, may be missing) and what it means instead (y). '전남 말고 전북이요' (not
+# '기다리지 말고'), 'nicht X, sondern Y', 'sorry, I meant the basic track', '아니요, 전북이요'.
+_CORRECTIONS = (
+    re.compile(r"^(?P<x>.*[^\s지])\s*말고\b[\s,]*(?P<y>.*)$"),
+    re.compile(r"\bnicht\s+(?P<x>.+?),?\s+sondern\s+(?P<y>.*)$", re.I),
+    re.compile(r"\b(?:I\s+mean[t]?|ich\s+meinte?)\b[\s,:]*(?P<y>.*)$", re.I),
+    re.compile(r"^\s*아니(?:요|고)?[\s,]+(?P<y>.*)$"),
+)
+# Words opening a correction that are no part of what it corrects: '아니 그거 말고', 'no wait, I meant'.
+_CORRECTION_OPENING = re.compile(r"^\s*(?:(?:아니(?:요|고)?|아|no|nein|sorry|wait)[\s,.]+)+", re.I)
+# A corrected thing named by pointing back: '그거 말고' is the previous question's subject.
+_POINTER = re.compile(r"^(?:그거|그건|그것|그게|이거|이건|that(?:\s+one)?|it|this|das)$", re.I)
+# A name in an English turn: a capitalised word after the first ('the KOSME call centre', 'in Seoul').
+_NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w.&-]*|\b[A-Z]{2,}\b")
+_DEFINITE = re.compile(r"\bthe\b", re.I)
+# Company facts a follow-up may swap for the previous question's: '경기도 회사는요?', 'and a large company?'.
+_SWAPPED_FACTS = ("region", "size_class")
 # An elliptical re-ask is short: '그럼 글로벌 혁신특구는요?'; a longer turn asks something of its own.
 MAX_REASK_WORDS = 6
 # A turn naming at most this many words of its own (beyond GENERIC) is too thin to stand alone.
@@ -64,18 +89,26 @@ class Rewrite(NamedTuple):
     by: str
 
 
+class Correction(NamedTuple):
+    """What a correcting turn takes back ('' when it does not say) and what it means instead."""
+
+    corrected: str
+    meant: str
+
+
 class FollowUpRewriter:
     """Rewrites a follow-up into a standalone question from the user's earlier turns."""
 
     def __init__(self, tokenizer: Tokenizer, name_programs: Callable[[str], tuple[str, ...]]) -> None:
         self._tokenizer = tokenizer
         self._name_programs = name_programs
+        self._profiles = ProfileReader(tokenizer, name_programs)
 
     def rewrite(self, text: str, history: Sequence[str]) -> str:
         """The standalone form of a turn (the turn itself when it stands alone or nothing came before)."""
         previous = ""
         for earlier in history:  # each earlier turn made standalone in turn, so topics carry over several turns
-            previous = self._standalone(earlier, previous)
+            previous = previous if previous and self._tells_facts(earlier) else self._standalone(earlier, previous)
         return self._standalone(text, previous)
 
     def traced(self, text: str, history: Sequence[str]) -> Rewrite:
@@ -83,52 +116,93 @@ class FollowUpRewriter:
         standalone = self.rewrite(text, history)
         return Rewrite(standalone, "rules" if standalone != text else "")
 
-    def _standalone(self, text: str, previous: str) -> str:
-        if not previous or not self.needs_context(text):
-            return text
-        text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
-        if self._reasks(text):
-            return self._reasked(text, previous)
-        rest = _OPENING.sub("", text, count=1).strip() or text
-        own = {w.lower() for w in rest.split()}
-        has_number = any(ch.isdigit() for ch in rest)
-        topic = [
-            w for w in self.topic_words(previous)
-            if w.lower() not in own and not (has_number and any(ch.isdigit() for ch in w))
-        ]
-        return f"{' '.join(topic)} {rest}".strip() if topic else text
-
-    def _reasked(self, text: str, previous: str) -> str:
-        """A turn asking the previous question about another subject, with what that question asked: its words
-        (generic ones too: '규모', 'how many') except the ones naming the subject the turn replaces."""
-        own = {w.lower() for w in text.split()}
-        replaced = bool(self._name_programs(text))  # the turn names another program: the previous one's words go
-        asked = [
-            w for w in self.topic_words(previous, everything=True)
-            if w.lower() not in own and not (replaced and self._name_programs(w))
-        ]
-        # The turn's own subject first, so that a later follow-up's topic starts with it.
-        return f"{_OPENING.sub('', text, count=1).strip() or text} {' '.join(asked)}".strip()
-
-    def _reasks(self, text: str) -> bool:
-        """Whether a turn asks the previous question again about another subject it names."""
-        short = len(text.split()) <= MAX_REASK_WORDS
-        return bool(_CORRECTION.search(text)) or short and bool(
-            self._name_programs(text) and (_WHAT_ABOUT.match(text) or _ELLIPSIS.search(text))
-        )
-
     def needs_context(self, text: str) -> bool:
         """Whether a turn leans on the conversation for what it is about."""
         text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
         if _CHANGE.search(text):
             return False
-        if self._reasks(text):
+        named = bool(self._name_programs(text))
+        if _correction(text) or named and _asks_again(text):
             return True
-        if self._name_programs(text):
+        if named:
             return False
-        if _OPENING.match(text) or _PRONOUN.search(text) or _ELLIPSIS.search(text):
+        if _OPENING.match(text) or _PRONOUN.search(text) or _ELLIPSIS.search(text) or _nameless_reference(text):
             return True
         return len(self._content(text)) <= MAX_OWN_WORDS
+
+    def _tells_facts(self, text: str) -> bool:
+        """Whether a turn only tells company facts, answering the assistant rather than asking ('청주 식품
+        제조업체고 직원은 7명이에요', "We're a car parts maker in Ulsan")."""
+        asks = "?" in text or "？" in text or QUESTION_WORD.search(text)
+        return not asks and not self._name_programs(text) and bool(self._profiles.read(text).known())
+
+    def _standalone(self, text: str, previous: str) -> str:
+        if not previous or not self.needs_context(text):
+            return text
+        text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
+        correction = _correction(text)
+        own = _OPENING.sub("", correction.meant if correction else text, count=1).strip() or text
+        earlier = self.topic_words(previous, everything=True)
+        again = _asks_again(text)
+        gone = self._replaced(own, earlier, again)
+        gone |= self._corrected(correction.corrected, earlier) if correction else set()
+        # Asked again about a subject of its own: what the previous question asked comes along, generic words too.
+        reasks = bool(correction) or again and bool(gone or self._name_programs(own))
+        if not reasks:
+            earlier = self.topic_words(previous)
+        own_words = {w.lower() for w in own.split()}
+        kept = " ".join(w for w in earlier if w not in gone and w.lower() not in own_words)
+        if reasks:  # the turn's own subject first, so that a later follow-up's topic starts with it
+            return f"{own} {kept}".strip()
+        return f"{kept} {own}".strip() if kept else text
+
+    def _replaced(self, own: str, earlier: list[str], asked_again: bool) -> set[str]:
+        """The previous question's words that the turn's own words stand in for: those of a kind the turn names
+        (a program, a number, a region …), and, when the turn asks the previous question again about its subject,
+        siblings sharing the subject's head noun ('산불' of '산불 피해' for '호우 피해', '긴급경영안정자금' for
+        '창업기 자금')."""
+        kinds = self._kinds(own) | ({"program"} if self._name_programs(own) else set())
+        programs = self._program_words(earlier)
+        gone = {w for w in earlier if kinds & (self._kinds(w) | ({"program"} if w in programs else set()))}
+        subject = self.topic_words(own, everything=True)
+        head = self._head(subject[-1]) if subject else ""
+        if not asked_again or not head or subject == [head]:  # a bare head ('자금은요?') asks about another side
+            return gone
+        for i, word in enumerate(earlier):
+            if self._head(word) != head:
+                continue
+            if word.lower() != head:
+                gone.add(word)  # a compound with the same head: '긴급경영안정자금' for '창업기 자금'
+            elif i and self._content(earlier[i - 1]) and self._head(earlier[i - 1]) != head:
+                gone.add(earlier[i - 1])  # the word modifying the shared head: '산불' of '산불 피해'
+        return gone
+
+    def _head(self, word: str) -> str:
+        """The noun a word ends in ('긴급경영안정자금' → '자금'); a Latin-script word is its own head."""
+        nouns = [m.form for m in self._tokenizer.morphemes(word) if m.tag in ("NNG", "NNP")]
+        return nouns[-1].lower() if nouns and not _LATIN.match(word) else word.lower()
+
+    def _corrected(self, corrected: str, earlier: list[str]) -> set[str]:
+        """The previous question's words a correction takes back: the ones it repeats, or its subject when the
+        correction points back to it ('그거 말고')."""
+        if _POINTER.match(corrected):
+            return self._program_words(earlier) or {w for w in earlier if self._content(w)}
+        named = {w.lower() for w in self.topic_words(corrected, everything=True)}
+        return {w for w in earlier if w.lower() in named}
+
+    def _program_words(self, words: list[str]) -> set[str]:
+        """The words that make up the names of programs: without one of them, the words name other programs."""
+        named = self._name_programs(" ".join(words))
+        if not named:
+            return set()
+        return {w for i, w in enumerate(words) if self._name_programs(" ".join(words[:i] + words[i + 1:])) != named}
+
+    def _kinds(self, text: str) -> set[str]:
+        """The kinds of thing a text names that a follow-up may swap: a number ('2호' for '1호', '2026년' for
+        '2025년'), a region, a company size."""
+        kinds = {"number"} if any(ch.isdigit() for ch in text) else set()
+        known = self._profiles.read(text).known()
+        return kinds | {name for name in _SWAPPED_FACTS if name in known}
 
     def _content(self, text: str, morphemes: list | None = None, generic: bool = False) -> list[str]:
         """The topic-bearing words of a text that are not generic (generic ones too when asked): Korean nouns and
@@ -156,3 +230,26 @@ class FollowUpRewriter:
                 words.extend([bare, word[:cut]] if bare and bare not in words else [word[:cut]])
             bare = word if cut == len(word) and self._content(word, context, generic=True) else ""
         return words[:MAX_TOPIC_WORDS]
+
+
+def _correction(text: str) -> Correction | None:
+    """What a correcting turn takes back and means instead, or None for a turn that corrects nothing."""
+    for pattern in _CORRECTIONS:
+        found = pattern.search(text)
+        if found and found["y"].strip():
+            corrected = found.groupdict().get("x") or ""
+            return Correction(_CORRECTION_OPENING.sub("", corrected).strip(), found["y"].strip())
+    return None
+
+
+def _asks_again(text: str) -> bool:
+    """Whether a turn has the form of the previous question asked again: short, elliptical ('…는요?') or 'what
+    about …'."""
+    short = len(text.split()) <= MAX_REASK_WORDS
+    return short and bool(_WHAT_ABOUT.match(text) or _ELLIPSIS.search(text))
+
+
+def _nameless_reference(text: str) -> bool:
+    """Whether an English turn refers to something with 'the' while naming nothing itself ('What standards must
+    the project apply?'): a new subject comes with a name ('the KOSME call centre')."""
+    return detect_language(text) == "en" and bool(_DEFINITE.search(text)) and not _NAME.search(text)

@@ -15,7 +15,8 @@ NAMING = FollowUpRewriter(Tokenizer(), lambda text: tuple(v for k, v in NAMES.it
      "규제자유특구 지정 우리 같은 회사는 어떻게 참여해요?"),
     (["스마트공장 지원사업은 어떤 종류가 있어요?", "지역특화형은 어느 지역이 참여해요?"], "그 중 전북은 무슨 분야예요?",
      "스마트공장 지역특화형 전북은 무슨 분야예요?"),
-    (["디지털산업혁신펀드 1호는 규모가 얼마였어요?"], "2호는요?", "디지털산업혁신펀드 2호는요?"),
+    # another number asks the previous question again: '2호' for '1호', with what it asked
+    (["디지털산업혁신펀드 1호는 규모가 얼마였어요?"], "2호는요?", "2호는요? 디지털산업혁신펀드 규모"),
     (["AI 응용제품 신속 상용화 지원사업은 총 얼마 규모예요?"], "and who can apply for it?",
      "AI 응용제품 신속 상용화 who can apply for it?"),
     (["Wer hat die M.AX-Allianz gegründet?"], "Und aus wie vielen Gruppen besteht sie?",
@@ -47,9 +48,9 @@ def test_acknowledgements_compound_names_and_the_x_one(history, turn, expected):
     (["Tell me about the KOSME policy loans for 2026"], "what about the start-up fund?",
      "the start-up fund? KOSME policy loans 2026"),
     # a correction keeps the question and swaps what it corrects
-    (["전남 지역특화형 스마트공장 특화 분야가 뭐예요?"], "아 전남 말고 전북이요", "전남 말고 전북이요 지역특화형 스마트공장 특화 분야"),
+    (["전남 지역특화형 스마트공장 특화 분야가 뭐예요?"], "아 전남 말고 전북이요", "전북이요 지역특화형 스마트공장 특화 분야"),
     (["How many companies does the advanced track of the win-win programme support?"],
-     "sorry, I meant the basic track", "sorry, I meant the basic track companies advanced win-win programme support"),
+     "sorry, I meant the basic track", "the basic track companies advanced win-win programme support"),
 ])
 def test_the_previous_question_asked_again_about_another_subject(history, turn, expected):
     assert NAMING.rewrite(turn, history) == expected
@@ -64,3 +65,57 @@ def test_the_previous_question_asked_again_about_another_subject(history, turn, 
 ])
 def test_standalone_turns_and_new_topics_stay_as_they_are(history, turn):
     assert NAMING.rewrite(turn, history) == turn
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    # what the turn names replaces the previous question's thing of the same kind: a number, a region
+    (["2025년 시험 공장 지원사업은 과제당 얼마 지원했어요?"], "2026년은요?", "2026년은요? 시험 공장 지원사업 과제당 지원"),
+    (["How many firms does the test factory programme support in Jeonbuk?"], "no wait, I meant Gyeongbuk",
+     "Gyeongbuk firms test factory programme support"),
+    # a subject sharing its head noun with the previous one replaces it, and the question is asked again
+    (["긴급경영안정자금으로 산불 피해 기업 대출 금리가 얼마였어요?"], "호우 피해는요?",
+     "호우 피해는요? 긴급경영안정자금 피해 기업 대출 금리"),
+    (["긴급경영안정자금 2026년 규모가 얼마예요?"], "창업기 자금은요?", "창업기 자금은요? 2026년 규모"),
+    # a bare head or generic words ask about another side of the same subject, which stays
+    (["긴급경영안정자금으로 산불 피해 기업 대출 금리가 얼마였어요?"], "피해는요?", "긴급경영안정자금 산불 피해 기업 대출 피해는요?"),
+    (["정책자금 AX 스프린트 트랙 금리가 얼마예요?"], "금리 혜택은요?", "정책자금 AX 스프린트 트랙 금리 혜택은요?"),
+])
+def test_the_turns_subject_replaces_the_previous_one_of_its_kind(history, turn, expected):
+    assert NAMING.rewrite(turn, history) == expected
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    # what a correction names is dropped, also from the previous question
+    (["글로벌 혁신특구 2024년에 지정된 곳이 어디예요?"], "아 2024년 말고 2025년이요", "2025년이요 글로벌 혁신특구 지정 곳"),
+    (["규제자유특구 2026년 신청 마감이 언제예요?"], "아 규제자유특구 말고 글로벌 혁신특구요", "글로벌 혁신특구요 2026년 신청 마감"),
+    # '그거 말고' takes back the previous question's subject: its program
+    (["시험 공장 2026년 규모가 얼마예요?"], "아니 그거 말고 성장기 자금이요", "성장기 자금이요 2026년 규모"),
+])
+def test_corrections_drop_what_they_take_back(history, turn, expected):
+    assert NAMING.rewrite(turn, history) == expected
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    (["우리 회사가 충북 시험 공장 지원 받을 수 있어요?", "청주에 있는 식품 제조업체고 직원은 7명이에요"], "그럼 신청은 어디서 해요?",
+     "충북 시험 공장 신청은 어디서 해요?"),
+    (["Can my company get the region-led AI transformation support?", "We're a car parts maker in Ulsan with 40 staff"],
+     "who do we contact?", "region-led AI transformation who do we contact?"),
+])
+def test_company_facts_told_in_between_leave_the_topic_as_it_was(history, turn, expected):
+    assert NAMING.rewrite(turn, history) == expected
+
+
+def test_an_english_turn_pointing_back_with_the_and_naming_nothing_takes_the_topic():
+    history = ["Who can apply to the 2026 autonomous factory programme?"]
+    assert NAMING.rewrite("What standards must the project apply?", history) == (
+        "2026 autonomous factory What standards must the project apply?"
+    )
+
+
+@pytest.mark.parametrize("turn", [
+    "what's the KOSME call centre number for policy loans?",  # 'the', but it names something: a new subject
+    "are there grants for hiring young engineers",  # 'there' of 'are there' points nowhere
+    "unrelated, but how many industrial complexes are there in Korea?",
+])
+def test_english_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
+    assert NAMING.rewrite(turn, ["Who can apply to the 2026 autonomous factory programme?"]) == turn
