@@ -29,7 +29,7 @@ def _rewriter(model: FakeChatModel, **settings) -> LLMFollowUpRewriter:
 
 
 def test_the_rules_rewrite_this_follow_up_so_a_fallback_is_visible():
-    assert BY_RULES.text != FOLLOW_UP and BY_RULES.text.startswith("스마트공장")
+    assert BY_RULES.text != FOLLOW_UP and "스마트공장" in BY_RULES.text
 
 
 def test_a_good_rewrite_is_used_and_the_model_sees_the_conversation():
