@@ -142,13 +142,13 @@ class FollowUpRewriter:
         text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
         correction = _correction(text)
         own = _OPENING.sub("", correction.meant if correction else text, count=1).strip() or text
-        earlier = self.topic_words(previous, everything=True)
         again = _asks_again(text)
+        earlier = self.topic_words(previous, everything=again or bool(correction))
         gone = self._replaced(own, earlier, again)
         gone |= self._corrected(correction.corrected, earlier) if correction else set()
         # Asked again about a subject of its own: what the previous question asked comes along, generic words too.
         reasks = bool(correction) or again and bool(gone or self._name_programs(own))
-        if not reasks:
+        if again and not reasks:
             earlier = self.topic_words(previous)
         own_words = {w.lower() for w in own.split()}
         kept = " ".join(w for w in earlier if w not in gone and w.lower() not in own_words)
@@ -161,12 +161,15 @@ class FollowUpRewriter:
         (a program, a number, a region …), and, when the turn asks the previous question again about its subject,
         siblings sharing the subject's head noun ('산불' of '산불 피해' for '호우 피해', '긴급경영안정자금' for
         '창업기 자금')."""
-        kinds = self._kinds(own) | ({"program"} if self._name_programs(own) else set())
-        programs = self._program_words(earlier)
-        gone = {w for w in earlier if kinds & (self._kinds(w) | ({"program"} if w in programs else set()))}
+        kinds = self._kinds(own)
+        gone = self._program_words(earlier) if self._name_programs(own) else set()
+        if kinds:
+            gone |= {w for w in earlier if kinds & self._kinds(w)}
+        if not asked_again:
+            return gone
         subject = self.topic_words(own, everything=True)
         head = self._head(subject[-1]) if subject else ""
-        if not asked_again or not head or subject == [head]:  # a bare head ('자금은요?') asks about another side
+        if not head or subject == [head]:  # a bare head ('자금은요?') asks about another side
             return gone
         for i, word in enumerate(earlier):
             if self._head(word) != head:
