@@ -31,10 +31,10 @@ _OPENING = re.compile(
     r"해당\s*사업은?|and|also|so|what\s+about|how\s+about|und|und\s+was\s+ist\s+mit|auch)(?=[\s,]|$)[\s,]*",
     re.I,
 )
-# 'there' as in 'are there …' says nothing about an earlier place.
+# 'there' of 'are there …' and 'es' of 'gibt es …' say that something exists, not what came before.
 _PRONOUN = re.compile(
-    r"\b(it|its|they|them|their|this|that|those|these|sie|es|dafür|dort)\b|(?<!\bis )(?<!\bare )\bthere\b|"
-    r"\bthe\s+[\w-]+\s+ones?\b",
+    r"\b(it|its|they|them|their|this|that|those|these|sie|dafür|dort)\b|\bthe\s+[\w-]+\s+ones?\b|"
+    r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were)\b)|(?<!\bgibt )\bes\b(?!\s+gibt\b)",
     re.I,
 )
 # '수행 기간은요?', '2호는요?', '업력이 딱 7년이면요?': the subject is left to the conversation.

@@ -115,7 +115,8 @@ def test_an_english_turn_pointing_back_with_the_and_naming_nothing_takes_the_top
 @pytest.mark.parametrize("turn", [
     "what's the KOSME call centre number for policy loans?",  # 'the', but it names something: a new subject
     "are there grants for hiring young engineers",  # 'there' of 'are there' points nowhere
+    "gibt es Zuschüsse für Roboter in Busan",  # nor does 'es' of 'gibt es'
     "unrelated, but how many industrial complexes are there in Korea?",
 ])
-def test_english_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
+def test_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
     assert NAMING.rewrite(turn, ["Who can apply to the 2026 autonomous factory programme?"]) == turn
