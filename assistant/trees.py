@@ -33,12 +33,16 @@ class TreeEnsemble:
         self._value = joined["value"].astype(float)
 
     @classmethod
-    def load(cls, path: Path, features: tuple[str, ...]) -> TreeEnsemble:
-        """The model in a file, which must read the given features first (the reader's signals)."""
+    def load_pair(
+        cls, path: Path, features: tuple[str, ...], key: str, nested_features: tuple[str, ...]
+    ) -> tuple[TreeEnsemble, TreeEnsemble]:
+        """The model in a file, which must read the given features first (the reader's signals), and the second
+        model stored in it under key, which must read nested_features."""
         spec = json.loads(path.read_text(encoding="utf-8"))
-        if tuple(spec["features"][: len(features)]) != features:
+        nested = spec.get(key, {})
+        if tuple(spec["features"][: len(features)]) != features or tuple(nested.get("features", ())) != nested_features:
             raise ValueError(f"{path}: the reader model was trained on other features; retrain it (evals/train_reader.py)")
-        return cls(spec)
+        return cls(spec), cls(nested)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         if rows.shape[1] != len(self.features):
