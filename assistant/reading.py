@@ -3,10 +3,8 @@
 Every sentence of every retrieved passage gets a row of signals (embedding similarity, rarity-weighted shared
 terms in the sentence, its neighbours and its passage, term order, new numbers and dates, retrieval rank, ...), and
 a model learned from labelled data (evals/train_reader.py: KorQuAD dev articles 0-69 and the tuned suites; the
-sentence holding the answer is the positive) turns each row into the probability that the sentence answers. Whether
-the documents answer at all is a second learned judgement over the whole question: how the best sentences'
-probabilities fall off and the signals of the best two (trained on questions whose answer was taken out of the
-passages beside the same questions with it), against a threshold calibrated on a development split.
+sentence holding the answer is the positive) turns each row into the probability that the sentence answers. The
+documents answer when the best probability reaches the threshold calibrated on a development split.
 """
 
 from __future__ import annotations
@@ -39,27 +37,9 @@ _ASKS_DATE = re.compile(r"언제|며칠|날짜|연도|년도|몇\s*년|\bwhen\b|
 _ASKS_NAME = re.compile(r"누구|누가|어느 (기관|부처|기업|곳)|\bwho\b|\bwhich (ministry|agency|company|organi[sz]ation)|\bwer\b", re.I)
 _ASKS_PLACE = re.compile(r"어디|어느 지역|\bwhere\b|\bwhich (region|city|place)|\bwo\b|welche[rn]? (region|stadt)", re.I)
 _DATE = re.compile(
-    r"\d{4}\s*년|\d{1,2}\s*월|\d{1,2}\s*일|'\d{2}|\b(19|20)\d{2}\b|\b(jan(uary)?|feb(ruary)?|mar(ch)?|apr(il)?|june?|july?|aug(ust)?|sept?(ember)?|oct(ober)?|nov(ember)?|dec(ember)?)\b"
-    r"|\bmay\s+\d|\d\s+may\b"
-    r"|\b(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
+    r"\d{4}\s*년|\d{1,2}\s*월|\d{1,2}\s*일|'\d{2}|\b(19|20)\d{2}\b|(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b"
+    r"|(januar|februar|märz|april|mai|juni|juli|august|september|oktober|november|dezember)\b",
     re.I,
-)
-# Finer kinds of answer, each as (what asks for it, what a value of it looks like): a question asking for a
-# deadline wants a date, one asking for a rate wants a percentage. The model learns how much a missing one counts.
-_KINDS = (
-    (re.compile(r"마감|기한|언제까지|접수\s*기간|신청\s*기간|deadline|until when|by when|closing date|\bFrist|bis wann", re.I), _DATE),
-    (
-        re.compile(r"몇\s*(%|퍼센트|프로)|비율|금리|이율|이자율|부담률|\brate\b|percent|what share|Prozent|Zinssatz|Anteil", re.I),
-        re.compile(r"\d\s*(%|퍼센트|프로)|percent|Prozent", re.I),
-    ),
-    (
-        re.compile(r"얼마|금액|한도|예산|how much|budget|amount|wie viel(?!e)|Betrag|Höhe|Budget", re.I),
-        re.compile(r"\d[\d,.]*\s*[조억만천]?\s*(원|달러|유로)|\bwon\b|€|\$|euros?\b|dollars?\b", re.I),
-    ),
-    (
-        re.compile(r"몇\s*(개|곳|명|건|개사|군데|팀|과제|회)|how many|wie viele", re.I),
-        re.compile(r"\d[\d,]*\s*(개|곳|명|건|개사|군데|팀|과제|회|[a-z]+s\b|[A-ZÄÖÜa-zäöü]+en\b)", re.I),
-    ),
 )
 
 FEATURES = (
@@ -67,13 +47,7 @@ FEATURES = (
     "unmatched", "new_terms", "numbers_asked", "new_number", "question_numbers", "dates_asked", "has_date",
     "hit_rank", "hit_score_gap", "position", "length", "other_language", "matched_terms", "lexical_rank", "cosine_rank",
     "document_share", "document_rank", "characters", "names_asked", "new_name", "places_asked",
-    "first_term", "last_term", "korean_question", "kinds_asked", "kind_found",
-)
-# The question-level signals: the best sentences' probabilities, how they fall off, and the best two's signals.
-TOP_PROBABILITIES = 5
-ANSWERABILITY_FEATURES = (
-    *(f"probability_{i}" for i in range(TOP_PROBABILITIES)), "probability_gap", "plausible", "likely", "sentences",
-    "probability_sum", *(f"best_{name}" for name in FEATURES), *(f"second_{name}" for name in FEATURES),
+    "first_term", "last_term", "korean_question",
 )
 # After the signals come the products of the question's and the sentence's vectors, one column per embedding
 # dimension ('meaning_0', ...): a reader model belongs to the embedding model it was trained with.
@@ -101,7 +75,6 @@ class Reading:
     answerable: bool
     confidence: float  # the best sentence's probability
     closest: Evidence | None = None  # the best sentence, whether or not it answers
-    answerability: float = 0.0  # the estimate that the documents answer (the best of the question's parts)
 
 
 @dataclass(frozen=True)
@@ -128,60 +101,50 @@ class Reader:
         embeddings: Embeddings,
         tokenizer: Tokenizer,
         idf: Callable[[str], float],
+        model: TreeEnsemble | None = None,
     ) -> None:
         self._settings = settings
         self._embeddings = embeddings
         self._tokenizer = tokenizer
         self._idf = idf
-        self._models: tuple[TreeEnsemble, TreeEnsemble] | None = None
+        self._model = model
         self._analyses: OrderedDict[str, Analysis] = OrderedDict()
 
     @property
     def model(self) -> TreeEnsemble:
         """The sentence model, read on first use (training builds features without one)."""
-        return self._load()[0]
-
-    @property
-    def answerability(self) -> TreeEnsemble:
-        """The question-level model, read from the same file."""
-        return self._load()[1]
-
-    def _load(self) -> tuple[TreeEnsemble, TreeEnsemble]:
-        if self._models is None:
+        if self._model is None:
             path = BUNDLED_MODEL if self._settings.model == "bundled" else Path(self._settings.model)
-            self._models = TreeEnsemble.load_pair(path, FEATURES, "answerability", ANSWERABILITY_FEATURES)
-        return self._models
+            self._model = TreeEnsemble.load(path, FEATURES)
+        return self._model
 
     @property
     def threshold(self) -> float:
-        """The estimate at which the documents count as answering."""
-        return self._settings.threshold if self._settings.threshold is not None else self.answerability.threshold
+        """The probability at which a sentence counts as answering."""
+        return self._settings.threshold if self._settings.threshold is not None else self.model.threshold
 
     def read(self, question: Question, hits: list[Hit]) -> Reading:
         """The reader's verdict on the passages."""
         sentences = self.sentences(hits)
         best: list[Evidence] = []
         ranked: list[list[Evidence]] = []
-        chances: list[float] = []
         for part_index, part in enumerate(question.each_part()):
             rows = self.features(part, question.language, hits, sentences)
             scores = self.model.probabilities(rows) if len(rows) else np.zeros(0)
             order = np.argsort(-scores, kind="stable")
             ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
-            signals = answer_signals(scores[order], rows[order]) if len(rows) else None
-            chances.append(float(self.answerability.probabilities(signals[None])[0]) if signals is not None else 0.0)
         # A two-part question is answered as far as the documents answer it: the parts they do not answer drop out.
         closest = max((r[0] for r in ranked if r), key=lambda e: e.probability, default=None)
         confidence = closest.probability if closest else 0.0
-        answered = [r for r, chance in zip(ranked, chances) if r and chance >= self.threshold]
-        if answered:
-            best = self._choose(answered)
+        answerable = confidence >= self.threshold
+        if answerable:
+            best = self._choose([r for r in ranked if r and r[0].probability >= self.threshold])
         by_passage: dict[int, float] = {}
         for evidence in (e for r in ranked for e in r):
             by_passage[evidence.hit_index] = max(by_passage.get(evidence.hit_index, 0.0), evidence.probability)
         passages = sorted(by_passage, key=lambda i: -by_passage[i])
         passages += [i for i in range(len(hits)) if i not in by_passage]
-        return Reading(question, hits, best, passages, bool(answered), confidence, closest, max(chances, default=0.0))
+        return Reading(question, hits, best, passages, answerable, confidence, closest)
 
     def _choose(self, ranked: list[list[Evidence]]) -> list[Evidence]:
         """Each part's best sentence, then (one-part questions) any further sentence nearly as good."""
@@ -192,7 +155,7 @@ class Reader:
                 chosen.append(fresh[0])
         if len(ranked) == 1:
             top = ranked[0][0].probability
-            close = max(self.model.threshold, top * self._settings.keep_ratio)
+            close = max(self.threshold, top * self._settings.keep_ratio)
             for evidence in ranked[0][1:]:
                 if len(chosen) >= self._settings.max_sentences or evidence.probability < close:
                     break
@@ -252,7 +215,6 @@ class Reader:
         # or German one ('What is the interest rate of …'): whether the sentence names it.
         first, last = (query.terms[0], query.terms[-1]) if query.terms else ("", "")
         korean = float(language == "ko")
-        kinds = [value for asks, value in _KINDS if asks.search(question.text)]
         best_score = max(h.score for h in hits)
         # A document that several passages come from is more likely the one the question is about.
         sources = [h.chunk.source for h in hits]
@@ -299,8 +261,6 @@ class Reader:
                 float(first in around),
                 float(last in around),
                 korean,
-                float(len(kinds)),
-                _kind_found(kinds, s.text, question_numbers) if kinds else -1.0,
             ])
         matrix = np.asarray(rows, dtype=float)
         for column, gap, rank in ((0, 1, 23), (2, 3, 22), (4, 5, None)):
@@ -328,17 +288,6 @@ class Reader:
         return found
 
 
-def answer_signals(probabilities: np.ndarray, rows: np.ndarray) -> np.ndarray:
-    """The question-level signals (ANSWERABILITY_FEATURES) of one question part, from its sentences' probabilities
-    and FEATURES rows, best first."""
-    top = np.zeros(TOP_PROBABILITIES)
-    top[: min(TOP_PROBABILITIES, len(probabilities))] = probabilities[:TOP_PROBABILITIES]
-    named = rows[:, : len(FEATURES)]
-    second = named[1] if len(named) > 1 else np.full(len(FEATURES), np.nan)
-    spread = [top[0] - top[1], (probabilities >= 0.05).sum(), (probabilities >= 0.2).sum(), len(probabilities), probabilities.sum()]
-    return np.concatenate([top, spread, named[0], second])
-
-
 def _in_order(pairs: list[tuple[str, str]], tokens: list[str], query: Query) -> float:
     """Share of the question's neighbouring term pairs that the sentence also has, in that order."""
     if not pairs:
@@ -348,14 +297,6 @@ def _in_order(pairs: list[tuple[str, str]], tokens: list[str], query: Query) -> 
         position.setdefault(token, i)
     found = sum(1 for a, b in pairs if a in position and b in position and position[a] < position[b])
     return found / len(pairs)
-
-
-def _kind_found(kinds: list[re.Pattern], text: str, asked: set[float]) -> float:
-    """Share of the kinds of answer asked for that the sentence has a value of, one the question does not name."""
-    return sum(
-        any(not numeric_values(m.group()) or numeric_values(m.group()) - asked for m in value.finditer(text))
-        for value in kinds
-    ) / len(kinds)
 
 
 def _character_pairs(text: str) -> set[str]:

@@ -33,16 +33,12 @@ class TreeEnsemble:
         self._value = joined["value"].astype(float)
 
     @classmethod
-    def load_pair(
-        cls, path: Path, features: tuple[str, ...], key: str, nested_features: tuple[str, ...]
-    ) -> tuple[TreeEnsemble, TreeEnsemble]:
-        """The model in a file, which must read the given features first (the reader's signals), and the second
-        model stored in it under key, which must read nested_features."""
+    def load(cls, path: Path, features: tuple[str, ...]) -> TreeEnsemble:
+        """The model in a file, which must read the given features first (the reader's signals)."""
         spec = json.loads(path.read_text(encoding="utf-8"))
-        nested = spec.get(key, {})
-        if tuple(spec["features"][: len(features)]) != features or tuple(nested.get("features", ())) != nested_features:
+        if tuple(spec["features"][: len(features)]) != features:
             raise ValueError(f"{path}: the reader model was trained on other features; retrain it (evals/train_reader.py)")
-        return cls(spec), cls(nested)
+        return cls(spec)
 
     def probabilities(self, rows: np.ndarray) -> np.ndarray:
         if rows.shape[1] != len(self.features):

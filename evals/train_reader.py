@@ -9,11 +9,9 @@ Labelled data, never from the measurement sets:
   labels and unanswerable variants: Korean sentences judged against questions in other languages.
 - The tuned suites (evals/*.jsonl) over corpus/: a sentence of an expected source holding a required fact answers;
   nothing answers an unanswerable case, nor an answerable one asked again with its answering sentences removed.
-Articles 56-69 and a fifth of the suite cases are the development split. The sentence model is fitted on the rest;
-the question-level answerability model learns from every question's best sentences, scored by a sentence model
-that never saw that question (two folds over the rest, the development split by the model fitted on the rest); its
-threshold is the highest at which the development split's answerable questions are abstained on at most 5% of the
-time (KorQuAD, the issue's limit) and 10% (the suites, the held-out limit). Then both are refitted on everything.
+Articles 56-69 and a fifth of the suite cases are the development split: the model is fitted on the rest, the
+threshold is chosen on the development split (the highest that abstains on at most 5% of its answerable questions),
+then the model is refitted on everything with that threshold.
 
     .venv/bin/python evals/train_reader.py [--korquad PATH] [--work results/reader] [--rebuild [korquad|suite ...]]
 """
@@ -35,7 +33,7 @@ from assistant.config import Settings
 from assistant.evaluation import load_suites
 from assistant.grounding import squash
 from assistant.metrics import fact_present
-from assistant.reading import ANSWERABILITY_FEATURES, BUNDLED_MODEL, FEATURES, answer_signals
+from assistant.reading import BUNDLED_MODEL, FEATURES
 from assistant.service import AssistantService
 from korquad import DEFAULT_PATH, TRAIN_ARTICLES, questions, write_articles
 
@@ -45,14 +43,12 @@ DEV_ARTICLES = range(56, 70)
 EXCLUDE_EXTRA = 20
 # Suite cases are few but the only cross-language and in-scope-unanswerable examples: they count this much more.
 SUITE_WEIGHT = 4.0
-# The share of answerable development questions the threshold may abstain on: KorQuAD's (the issue's limit for it)
-# and the suites' (the held-out set's limit), each on its own questions.
-MAX_FALSE_ABSTENTION = {"korquad": 0.05, "suite": 0.10}
+# The share of answerable development questions the threshold may abstain on (the issue's KorQuAD limit is 5%).
+MAX_FALSE_ABSTENTION = 0.05
 # Kinds of unanswerable questions: the answer's document removed, the answer's sentences removed (an in-scope near
 # miss), and the suites' own.
 UNANSWERABLE_ORIGINS = ("korquad-elsewhere", "korquad-dropped", "suite", "suite-dropped")
 MODEL = dict(max_iter=300, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=40, l2_regularization=1.0)
-ANSWERABILITY_MODEL = dict(max_iter=200, learning_rate=0.05, max_leaf_nodes=15, min_samples_leaf=20, l2_regularization=1.0)
 
 
 @dataclass(frozen=True)
@@ -179,13 +175,13 @@ def build(args) -> dict[str, np.ndarray]:
     return {key: np.concatenate([part[key] for part in parts]) for key in parts[0]}
 
 
-def fit(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray, settings: dict = MODEL):
+def fit(rows: np.ndarray, labels: np.ndarray, weights: np.ndarray):
     from sklearn.ensemble import HistGradientBoostingClassifier
 
-    return HistGradientBoostingClassifier(**settings, random_state=0).fit(rows, labels, sample_weight=weights)
+    return HistGradientBoostingClassifier(**MODEL, random_state=0).fit(rows, labels, sample_weight=weights)
 
 
-def export(model, threshold: float, note: str, features: tuple[str, ...] = FEATURES) -> dict:
+def export(model, threshold: float, note: str) -> dict:
     """The fitted trees in the JSON form assistant.trees.TreeEnsemble reads; columns past the named signals are
     the embedding products."""
     trees = []
@@ -201,7 +197,7 @@ def export(model, threshold: float, note: str, features: tuple[str, ...] = FEATU
             "value": nodes["value"].tolist(),
         })
     return {
-        "features": list(features) + [f"meaning_{i}" for i in range(model.n_features_in_ - len(features))],
+        "features": list(FEATURES) + [f"meaning_{i}" for i in range(model.n_features_in_ - len(FEATURES))],
         "threshold": round(threshold, 4),
         "baseline": float(model._baseline_prediction.ravel()[0]),
         "trained": note,
@@ -209,40 +205,14 @@ def export(model, threshold: float, note: str, features: tuple[str, ...] = FEATU
     }
 
 
-def out_of_fold(data: dict, weights: np.ndarray) -> np.ndarray:
-    """Every sentence's probability from a sentence model that never saw its question: two folds over the training
-    split, and the model fitted on the training split for the development split."""
-    group_dev = data["dev"]
-    fold = np.random.default_rng(0).integers(0, 2, len(group_dev))
-    probabilities = np.zeros(len(data["group"]))
-    for held, mask in ((0, ~group_dev & (fold == 0)), (1, ~group_dev & (fold == 1)), (None, group_dev)):
-        rows = mask[data["group"]]
-        train = ~group_dev[data["group"]] & ~rows
-        model = fit(data["rows"][train], data["label"][train], weights[train])
-        probabilities[rows] = model.predict_proba(data["rows"][rows])[:, 1]
-    return probabilities
-
-
-def question_rows(data: dict, probabilities: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per question part, its ANSWERABILITY_FEATURES row and whether a retrieved sentence answers it."""
-    order = np.lexsort((-probabilities, data["group"]))
-    bounds = np.searchsorted(data["group"][order], np.arange(len(data["dev"]) + 1))
-    rows, reachable = [], []
-    for start, end in zip(bounds, bounds[1:]):
-        best_first = order[start:end]
-        rows.append(answer_signals(probabilities[best_first], data["rows"][best_first]))
-        reachable.append(bool(data["label"][best_first].any()))
-    return np.vstack(rows), np.array(reachable)
-
-
-def question_table(data: dict, probabilities: np.ndarray, chances: np.ndarray, mask_groups: np.ndarray) -> list[dict]:
-    """Per question part: the answerability estimate, whether the best sentence answers, origin and answerability."""
+def question_table(data: dict, probabilities: np.ndarray, mask_groups: np.ndarray) -> list[dict]:
+    """Per question part: best probability, whether the best sentence answers, origin and answerability."""
     table = []
     for group in np.flatnonzero(mask_groups):
         rows = np.flatnonzero(data["group"] == group)
         best = rows[np.argmax(probabilities[rows])]
         table.append({
-            "best": float(chances[group]),
+            "best": float(probabilities[best]),
             "right": bool(data["label"][best]),
             "right_source": bool(data["right_source"][best]),
             "reachable": bool(data["label"][rows].any()),
@@ -271,14 +241,10 @@ def report(table: list[dict], threshold: float) -> dict[str, float]:
 
 
 def choose_threshold(table: list[dict]) -> float:
-    """The highest threshold at which the development split's answerable KorQuAD and suite questions are each
-    abstained on at most their MAX_FALSE_ABSTENTION share of the time: as much abstention on unanswerable questions as
-    that allows."""
-    limits = []
-    for origin, share in MAX_FALSE_ABSTENTION.items():
-        answerable = sorted(t["best"] for t in table if t["answerable"] and t["origin"] == origin)
-        limits.append(answerable[int(share * len(answerable))])
-    return min(limits)
+    """The highest threshold at which the development split's answerable questions are abstained on at most
+    MAX_FALSE_ABSTENTION of the time: as much abstention on unanswerable questions as that allows."""
+    answerable = sorted(t["best"] for t in table if t["answerable"])
+    return answerable[int(MAX_FALSE_ABSTENTION * len(answerable))]
 
 
 def main() -> None:
@@ -294,36 +260,23 @@ def main() -> None:
     args.work.mkdir(parents=True, exist_ok=True)
     data = build(args)
     group_dev = data["dev"]
+    row_dev = group_dev[data["group"]]
     weights = np.where(data["origin"][data["group"]] == "suite", SUITE_WEIGHT, 1.0)
-    probabilities = out_of_fold(data, weights)
-    best = _best(data, probabilities)
-    sentence_threshold = choose_threshold(question_table(data, probabilities, best, group_dev))
-    questions, reachable = question_rows(data, probabilities)
-    # Per question, the suites' unanswerable variants weigh as much as their answerable questions.
-    question_weights = np.where(np.char.startswith(data["origin"].astype(str), "suite"), SUITE_WEIGHT, 1.0)
-    answerability = fit(questions[~group_dev], reachable[~group_dev], question_weights[~group_dev], ANSWERABILITY_MODEL)
-    chances = answerability.predict_proba(questions)[:, 1]
-    threshold = choose_threshold(question_table(data, probabilities, chances, group_dev))
-    for name, estimate, cut in (("best sentence", best, sentence_threshold), ("answerability model", chances, threshold)):
-        table = question_table(data, probabilities, estimate, group_dev)
-        print(f"development split ({len(table)} question parts), judged by the {name} at {cut:.3f}:")
-        for key, value in report(table, cut).items():
-            print(f"  {key:28} {value:.3f}")
+    model = fit(data["rows"][~row_dev], data["label"][~row_dev], weights[~row_dev])
+    probabilities = model.predict_proba(data["rows"])[:, 1]
+    dev_table = question_table(data, probabilities, group_dev)
+    threshold = choose_threshold(dev_table)
+    print(f"development split ({len(dev_table)} question parts), threshold {threshold:.2f}:")
+    for name, value in report(dev_table, threshold).items():
+        print(f"  {name:24} {value:.3f}")
+    for t in (0.2, 0.3, 0.4, 0.5):
+        r = report(dev_table, t)
+        print(f"  at {t:.2f}: " + ", ".join(f"{k} {v:.3f}" for k, v in r.items()))
     final = fit(data["rows"], data["label"], weights)
-    final_answerability = fit(questions, reachable, question_weights, ANSWERABILITY_MODEL)
-    note = (f"{date.today().isoformat()}: KorQuAD dev articles 0-69 (Korean, English, German questions) and evals/*.jsonl; thresholds "
+    note = (f"{date.today().isoformat()}: KorQuAD dev articles 0-69 (Korean, English, German questions) and evals/*.jsonl; threshold {threshold:.2f} "
             f"chosen on articles 56-69 and a fifth of the suite cases")
-    spec = export(final, sentence_threshold, note)
-    spec["answerability"] = export(final_answerability, threshold, note, ANSWERABILITY_FEATURES)
-    args.out.write_text(json.dumps(spec), encoding="utf-8")
+    args.out.write_text(json.dumps(export(final, threshold, note)), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)")
-
-
-def _best(data: dict, probabilities: np.ndarray) -> np.ndarray:
-    """Per question part, its best sentence's probability."""
-    best = np.zeros(len(data["dev"]))
-    np.maximum.at(best, data["group"], probabilities)
-    return best
 
 
 if __name__ == "__main__":

@@ -48,7 +48,7 @@ def test_nothing_answers_a_question_the_passages_do_not_touch(reader, question):
     reader, service = reader
     parsed, _ = service.passages(question)
     reading = reader.read(parsed, [NOTICE, ZONE])
-    assert not reading.answerable and reading.evidence == [] and reading.answerability < reader.threshold
+    assert not reading.answerable and reading.evidence == [] and reading.confidence < reader.threshold
 
 
 def test_each_part_of_a_two_part_question_gets_its_own_sentence(reader):

@@ -9,7 +9,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from assistant.reading import ANSWERABILITY_FEATURES, BUNDLED_MODEL, FEATURES
+from assistant.reading import BUNDLED_MODEL, FEATURES
 from assistant.trees import TreeEnsemble
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -42,29 +42,17 @@ def test_the_bundled_model_reads_todays_features_and_says_how_it_was_trained():
     # then one product column per dimension of the bundled embedding model (USE: 512)
     assert spec["features"][len(FEATURES) :] == [f"meaning_{i}" for i in range(512)]
     assert "KorQuAD dev articles 0-69" in spec["trained"]
-    # and the question-level model beside it, which reads only named signals
-    assert tuple(spec["answerability"]["features"]) == ANSWERABILITY_FEATURES and 0 < spec["answerability"]["threshold"] < 1
-
-
-def _load(path: Path) -> tuple[TreeEnsemble, TreeEnsemble]:
-    return TreeEnsemble.load_pair(path, FEATURES, "answerability", ANSWERABILITY_FEATURES)
 
 
 def test_rows_from_another_embedding_model_are_refused_not_misread():
-    model, _ = _load(BUNDLED_MODEL)
+    model = TreeEnsemble.load(BUNDLED_MODEL, FEATURES)
     with pytest.raises(ValueError, match="another embedding model"):
         model.probabilities(np.zeros((3, len(FEATURES) + 384)))
 
 
-@pytest.mark.parametrize("stale", ["sentence", "answerability", "missing"])
-def test_a_model_trained_on_other_features_is_refused(tmp_path, stale):
+def test_a_model_trained_on_other_features_is_refused(tmp_path):
     spec = json.loads(BUNDLED_MODEL.read_text(encoding="utf-8"))
-    if stale == "sentence":
-        spec["features"] = ["an_old_signal", *spec["features"][1:]]
-    elif stale == "answerability":
-        spec["answerability"]["features"] = spec["answerability"]["features"][:-1]
-    else:
-        del spec["answerability"]  # a model file from before the question-level model
+    spec["features"] = ["an_old_signal", *spec["features"][1:]]
     (tmp_path / "old.json").write_text(json.dumps(spec), encoding="utf-8")
     with pytest.raises(ValueError, match="retrain"):
-        _load(tmp_path / "old.json")
+        TreeEnsemble.load(tmp_path / "old.json", FEATURES)
