@@ -129,13 +129,18 @@ def _overlap(previous: str, following: str) -> int:
     return 0
 
 
+def without_footnotes(text: str) -> str:
+    """The text without the reference marks ('[3]') pages carry: they are not part of any sentence."""
+    return _FOOTNOTE.sub("", text)
+
+
 def sentence_pieces(chunk: Chunk) -> list[tuple[str, str]]:
     """A chunk's sentences as the reader reads them, each with what it needs to be understood: a Markdown table row
     loses its outer pipes and is led by its table's header row (the header and the rule under it are no sentences)."""
     body = chunk.text[len(chunk.heading) :] if chunk.heading and chunk.text.startswith(chunk.heading) else chunk.text
     found: list[tuple[str, str]] = []
     header = ""
-    pieces = split_sentences(_FOOTNOTE.sub("", body))
+    pieces = split_sentences(without_footnotes(body))
     for j, piece in enumerate(pieces):
         if _TABLE_RULE.match(piece):
             continue

@@ -6,6 +6,7 @@ import os
 from collections import OrderedDict
 from collections.abc import Callable
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .config import EmbeddingSettings
@@ -138,3 +139,9 @@ def make_embeddings(settings: EmbeddingSettings) -> Embeddings:
     raise ValueError(
         f"unknown embedding model '{settings.model}': use '{USE_MULTILINGUAL}' or '{ST_PREFIX}<name-or-path>'"
     )
+
+
+def unit_rows(vectors: list[list[float]] | np.ndarray) -> np.ndarray:
+    """The vectors as float32 rows of length one, so that a product of two is their cosine."""
+    matrix = np.asarray(vectors, dtype=np.float32)
+    return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)

@@ -19,6 +19,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from .answer import Delta, Generator
+from .chunking import without_footnotes
 from .config import LLMSettings, Settings
 from .grounding import Claims, claims, markers, unsupported_claims
 from .question import Question
@@ -57,8 +58,6 @@ _SAYS_NOT_FOUND = re.compile(
 )
 # '[1, 2]' cites two passages; written as '[1][2]' every marker is one the check and the citations understand.
 _MARKER_LIST = re.compile(r"\[(\d+(?:\s*,\s*\d+)+)\]")
-# Footnote markers inside a document ('[5]') would read as citation markers to the model and to the check.
-_FOOTNOTE = re.compile(r"\s*\[\d{1,3}\]")
 # Under an answer quoted because the model could not write it: users should know why it reads differently.
 MODEL_UNAVAILABLE = (
     "언어 모델 서버에 연결할 수 없어 문서의 문장을 그대로 인용했습니다. / The language model server is unavailable, so "
@@ -171,7 +170,8 @@ def _split_marker_lists(text: str) -> str:
 
 
 def _passage_text(chunk: Chunk) -> str:
-    return _FOOTNOTE.sub("", chunk.text).strip()
+    """Footnote markers inside a document ('[5]') would read as citation markers to the model and to the check."""
+    return without_footnotes(chunk.text).strip()
 
 
 def _messages(question: Question, hits: list[Hit], passages: list[str]) -> list[tuple[str, str]]:

@@ -21,6 +21,7 @@ from langchain_core.embeddings import Embeddings
 
 from .chunking import is_quotable, sentence_pieces
 from .config import ReadingSettings
+from .embeddings import unit_rows
 from .glossary import Query
 from .numbers import numeric_values
 from .question import Question
@@ -197,8 +198,8 @@ class Reader:
         """One row of FEATURES per sentence, as an answer to the question (asked in language)."""
         if not sentences:
             return np.zeros((0, 0))
-        vectors = _unit(self._embeddings.embed_documents([s.text for s in sentences]))
-        asked = _unit([self._embeddings.embed_query(question.text)])[0]
+        vectors = unit_rows(self._embeddings.embed_documents([s.text for s in sentences]))
+        asked = unit_rows([self._embeddings.embed_query(question.text)])[0]
         cosine = vectors @ asked
         query = question.query
         weights = {t: self._idf(t) for t in set(query.terms)}
@@ -307,7 +308,3 @@ def _character_pairs(text: str) -> set[str]:
 def _evidence(sentence: Sentence, probability: float, part: int) -> Evidence:
     return Evidence(sentence.hit_index, sentence.text, sentence.language, probability, part)
 
-
-def _unit(vectors: list[list[float]]) -> np.ndarray:
-    matrix = np.asarray(vectors, dtype=np.float32)
-    return matrix / (np.linalg.norm(matrix, axis=1, keepdims=True) + 1e-9)

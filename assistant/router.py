@@ -22,6 +22,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from .config import RoutingSettings
+from .embeddings import unit_rows
 from .routing import EARLY, early_outcome
 from .text import split_sentences
 
@@ -88,8 +89,7 @@ class ExampleClassifier:
         ]
 
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
-        matrix = np.asarray(self._embeddings.embed_documents(list(texts)), dtype=np.float32)
-        return matrix / np.maximum(np.linalg.norm(matrix, axis=1, keepdims=True), 1e-12)
+        return unit_rows(self._embeddings.embed_documents(list(texts)))
 
     def trained(self) -> np.ndarray:
         """The weights: the bundled ones or those trained earlier in this process when made for the same model,
