@@ -28,7 +28,8 @@ from .metrics import METRIC_NAMES, failure_reasons, groups, metrics
 from .report import Report, comparison_table, render_html, render_markdown
 from .question import QuestionError
 from .service import AssistantService
-from .store import ChunkStore, IndexNotWritable, StoreUnavailable
+from .store import ChunkStore
+from .store_errors import IndexNotWritable, StoreUnavailable
 
 index_option = click.option(
     "--index", "index_dir", type=click.Path(file_okay=False, path_type=Path), default=None,

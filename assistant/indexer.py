@@ -10,7 +10,8 @@ from .chunking import chunk_pages, quotable_sentences
 from .config import Settings
 from .ingest import IngestError, find_files, load_file, unread_files
 from .schema import FileFailure, IngestReport
-from .store import ChunkStore, IndexNotWritable, Versions
+from .store import ChunkStore, Versions
+from .store_errors import IndexNotWritable
 from .tokens import Tokenizer
 
 # Called after each file with (files done, files in all, the file just done).

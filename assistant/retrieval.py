@@ -15,7 +15,8 @@ from .config import RetrievalSettings
 from .glossary import QueryExpander
 from .question import Question
 from .schema import Chunk, Hit
-from .store import ChunkStore, Snapshot, StoreUnavailable
+from .store import ChunkStore, Snapshot
+from .store_errors import StoreUnavailable
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from .config import Settings
 from .indexer import Progress
 from .ingest import SUPPORTED_SUFFIXES
 from .service import AssistantService
-from .store import IndexNotWritable
+from .store_errors import IndexNotWritable
 
 UPLOADS = "uploads"
 _STAGING = ".staging"  # hidden: a folder ingest of the uploads never reads it

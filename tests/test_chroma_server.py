@@ -57,7 +57,7 @@ def test_a_document_ingested_by_another_process_is_answered_from_the_server(docs
 
 @pytest.mark.model
 def test_a_server_that_goes_away_is_a_clear_error_and_answers_again_when_back(docs: Path, tmp_path: Path) -> None:
-    from assistant.store import StoreUnavailable
+    from assistant.store_errors import StoreUnavailable
     from assistant_ui.server import build_server
 
     port = free_port()

@@ -23,7 +23,7 @@ from assistant.inquiries import SUITE, InquiryDesk, eval_case
 from assistant.pii import mask
 from assistant.profile import Profile
 from assistant.question import QuestionError
-from assistant.store import StoreUnavailable
+from assistant.store_errors import StoreUnavailable
 from assistant.uploads import UploadBusy, Uploads, document_name
 
 from .auth import StaffAuth

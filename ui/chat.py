@@ -16,7 +16,7 @@ from assistant.profile import Profile
 from assistant.question import QuestionError
 from assistant.schema import Answer
 from assistant.service import Answered, Retrieved
-from assistant.store import StoreUnavailable
+from assistant.store_errors import StoreUnavailable
 
 from .sources import anchor, render_sources
 from .strings import text
