@@ -102,13 +102,13 @@ class ExampleClassifier:
             if self._weights is None:
                 labels = np.array([LABELS.index(label) for label, _ in self._examples])
                 self._weights = _fit(self._vectors([m for _, m in self._examples]), labels, self._c, self._steps)
-                if self.digest:
-                    _TRAINED[self.digest] = self._weights
+            if self.digest:  # bundled or trained, read or made once per process
+                _TRAINED[self.digest] = self._weights
             return self._weights
 
 
 # Weights by the digest of what they were trained for (embedding ~2,000 examples and training takes a few seconds,
-# which every service would otherwise pay on its first turn).
+# which every service would otherwise pay on its first turn; the bundled file need not be read again either).
 _TRAINED: dict[str, np.ndarray] = {}
 
 
