@@ -336,10 +336,12 @@ class ChunkStore:
                 )
                 copied += len(page["ids"])
                 offset += _BATCH
-            source, destination = self._sentences(), target._sentences()
-            for offset in range(0, source.count(), _BATCH):
-                page = source.get(include=["embeddings"], limit=_BATCH, offset=offset)
-                destination.upsert(ids=page["ids"], embeddings=page["embeddings"])
+            source = self._sentences(create=False)  # an index written before sentence vectors has none to copy
+            if source is not None:
+                destination = target._sentences()
+                for offset in range(0, source.count(), _BATCH):
+                    page = source.get(include=["embeddings"], limit=_BATCH, offset=offset)
+                    destination.upsert(ids=page["ids"], embeddings=page["embeddings"])
             target._written()
         return copied
 
