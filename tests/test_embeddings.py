@@ -65,8 +65,6 @@ class TestCachedUniversalSentenceEncoder(EmbeddingsContract):
         return CachedEmbeddings(make_embeddings(EmbeddingSettings(model=self.model_name)), size=2)
 
 
-
-
 @pytest.mark.model
 def test_the_cache_embeds_each_text_once_and_forgets_the_oldest():
     recording = Recording(make_embeddings(EmbeddingSettings()))

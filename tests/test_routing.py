@@ -226,8 +226,6 @@ def test_the_examples_parse_with_known_outcomes_and_enough_of_each(tmp_path):
         load_examples(str(bad))
 
 
-
-
 @pytest.mark.model
 def test_the_bundled_weights_are_those_the_examples_train_and_spare_the_first_turn_the_training():
     settings, model = RoutingSettings(), make_embeddings(EmbeddingSettings())
