@@ -6,7 +6,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PIP := $(BIN)/pip install -q -c constraints.txt
 
-.PHONY: run test eval eval-heldout eval-korquad eval-conversation setup setup-test browser postgres
+.PHONY: run test eval eval-heldout eval-korquad eval-conversation setup setup-test browser postgres screenshots
 
 $(BIN)/python:
 	@$(PYTHON) -c 'import sys; assert sys.version_info[:2] == (3, 11), "Python 3.11 is required"'
@@ -49,6 +49,11 @@ run: setup
 test: setup-test browser postgres
 	@$(BIN)/python -m pytest; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
+
+# The README's screenshots: the browser tests that take them, saving into docs/screenshots (a plain test run saves
+# them in a temporary folder).
+screenshots: setup-test browser
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_ui.py tests/test_staff.py -k "markers_jump or program_table or on_a_phone or inquiry_log_filters"
 
 # Every shipped suite, the assistant beside its baselines: prints the comparison table, writes results/ and
 # results/report.{md,html}; the eligibility suites (evals/eligibility/) are reported apart, then the cards checked.

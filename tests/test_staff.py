@@ -24,7 +24,6 @@ from conftest import write_pdf
 from webserver import served
 
 USER, PASSWORD = "상담직원", "correct horse 1357"
-SCREENSHOT = Path(__file__).resolve().parents[1] / "docs" / "screenshots" / "staff.png"
 LOG_TAB = "문의 기록 / Inquiry log"
 NOTICE = "green_logistics_voucher_2026.pdf"
 NOTICE_QUESTION = "녹색 물류 전환 바우처는 기업당 최대 얼마를 지원하나요?"
@@ -238,7 +237,7 @@ class LogFilters:
 
 
 @pytest.mark.browser
-def test_the_inquiry_log_filters_exports_csv_and_turns_an_inquiry_into_a_suite_case(staff, chat, site, tmp_path):
+def test_the_inquiry_log_filters_exports_csv_and_turns_an_inquiry_into_a_suite_case(staff, chat, site, tmp_path, screenshots):
     asked_in_chat = ask(chat, site, "제 전화는 010-4821-9357입니다. AI 팩토리 협력 모델은 몇 개를 만드나요?", shows="15")
     public = chat.context.request  # the JSON API, as an integrator calls it
     asked = public.post(site.url + "/api/ask", data={"question": "오늘 서울 날씨는 어때요?"}).json()
@@ -288,7 +287,7 @@ def test_the_inquiry_log_filters_exports_csv_and_turns_an_inquiry_into_a_suite_c
         f"inquiry-{asked['inquiry_id']}", "오늘 서울 날씨는 어때요?", False, "out_of_scope")
     assert "unhelpful" in case.tags and suite.read_bytes() == (site.data_dir / SUITE).read_bytes()
     filters.search(outcome=ALL, since="")
-    staff.screenshot(path=SCREENSHOT, full_page=True)
+    staff.screenshot(path=screenshots / "staff.png", full_page=True)
     # One action per case: adding it again writes nothing.
     staff.locator("#case-add").click()
     staff.locator("#case-status").get_by_text("is already in from_inquiries.jsonl").wait_for()

@@ -29,7 +29,6 @@ DOC = """# AI 팩토리
 # The notice the shipped smart-factory program cards cite, so their source links open in the source view.
 NOTICE = Path(__file__).parent.parent / "corpus" / "smart_factory_support_guide_ko.hwpx"
 HOSTILE = '<script>window.__pwned=1</script><img src=x onerror="window.__pwned=1">'
-SCREENSHOTS = Path(__file__).parent.parent / "docs" / "screenshots"
 TIMEOUT_MS = 60_000
 
 
@@ -123,7 +122,7 @@ def opened_source(page, link):
 
 
 @pytest.mark.browser
-def test_an_answers_markers_jump_to_its_sources_which_open_the_page_with_the_passage_marked(page) -> None:
+def test_an_answers_markers_jump_to_its_sources_which_open_the_page_with_the_passage_marked(page, screenshots) -> None:
     ask(page, "2030년까지 AI 팩토리를 몇 개 만드나요?")
     reply = last_reply(page)
     assert "500" in reply and "[1]" in reply, reply
@@ -131,8 +130,7 @@ def test_an_answers_markers_jump_to_its_sources_which_open_the_page_with_the_pas
     assert DOC_NAME in sources.inner_text() and "[1]" in sources.inner_text()
     assert "2030년까지 AI 팩토리를 500개로 늘릴 계획" in sources.locator("blockquote mark").first.inner_text()
     assert "색인된 문서 2개" in page.locator("#footer").inner_text()
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=SCREENSHOTS / "chat.png")
+    page.screenshot(path=screenshots / "chat.png")
     # The marker is a link to its entry in the sources panel.
     page.locator("#chat [data-testid=bot] a.cite", has_text="[1]").last.click()
     page.wait_for_function("() => document.querySelector(':target')?.closest('#sources') != null")
@@ -259,7 +257,7 @@ def choose(page, field: str, option: str) -> None:
 
 
 @pytest.mark.browser
-def test_the_company_profile_gives_a_program_table_with_sources_and_feeds_the_chat(page) -> None:
+def test_the_company_profile_gives_a_program_table_with_sources_and_feeds_the_chat(page, screenshots) -> None:
     page.get_by_role("tab", name="우리 회사 맞춤 사업").click()
     choose(page, "region", "경북")
     choose(page, "sector", "제조업")
@@ -274,7 +272,7 @@ def test_the_company_profile_gives_a_program_table_with_sources_and_feeds_the_ch
     tags = page.locator("#programs .tag").all_inner_texts()
     assert {"신청 요건 충족", "추가 확인 필요", "신청 요건 미충족"} <= set(tags) and len(tags) >= 19
     assert page.locator("#programs .criterion a.source-link").count() >= len(tags)
-    page.screenshot(path=SCREENSHOTS / "programs.png", full_page=True)
+    page.screenshot(path=screenshots / "programs.png", full_page=True)
     view = opened_source(page, regional.locator("a.source-link").first)
     assert "경상북도" in view.locator("mark#passage").inner_text()
     view.close()
@@ -332,7 +330,7 @@ def test_a_new_conversation_clears_the_chat_its_sources_and_what_follow_ups_use(
 
 
 @pytest.mark.browser
-def test_on_a_phone_the_answer_and_its_sources_are_in_view(browser, ui_url) -> None:
+def test_on_a_phone_the_answer_and_its_sources_are_in_view(browser, ui_url, screenshots) -> None:
     page = open_page(browser, ui_url, 390, 844, device_scale_factor=2, is_mobile=True, has_touch=True)
     try:
         ask(page, "2030년까지 AI 팩토리를 몇 개 만드나요?")
@@ -352,7 +350,7 @@ def test_on_a_phone_the_answer_and_its_sources_are_in_view(browser, ui_url) -> N
             return seen(answers[answers.length - 1]) && seen(document.querySelector('#sources .source mark'));
         }""")
         assert "500" in page.locator("#chat [data-testid=bot]").last.inner_text()
-        page.screenshot(path=SCREENSHOTS / "chat-phone.png")
+        page.screenshot(path=screenshots / "chat-phone.png")
         # Its marker brings the source into view.
         page.locator("#chat [data-testid=bot] a.cite").last.click()
         page.wait_for_function("""() => {
