@@ -47,7 +47,7 @@ run: setup
 
 # pytest exits 5 when it collected no test: an empty run is a broken suite, not a pass.
 test: setup-test browser postgres
-	@$(BIN)/python -m pytest; status=$$?; \
+	@$(BIN)/python -m pytest --durations=15; status=$$?; \
 	if [ $$status -eq 5 ]; then echo "pytest collected no tests" >&2; exit 1; fi; exit $$status
 
 # The README's screenshots: the browser tests that take them, saving into docs/screenshots (a plain test run saves
