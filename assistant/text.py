@@ -12,8 +12,16 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 # A sentence ends at . ! ? followed by whitespace, or at a line break; decimals like 1.5 have no space and stay whole.
 # Not after an ordinal ('am 10. September', '1. 개요'), inside a dotted date ('2025. 10. 24.') and not before a
-# lower-case word ('U.S. investment').
-_SENTENCE_END = re.compile(r"(?<=[.!?。])(?<!\D\d\.)(?<!\D\d\d\.)\s+(?![a-z]|\d{1,2}\.)|\n+")
+# lower-case word ('U.S. investment'), nor after an abbreviation that runs on ('7 Mrd. Won', 'Dec. 17', 'Dr. Kim').
+_ABBREVIATION = (
+    r"(?<!\b(?:Nr|Dr|Mr|Ms|No|Co|St|vs|ca|Jr)\.)"
+    r"(?<!\b(?:Mrd|Mio|Tsd|Mrs|bzw|Abs|Art|vgl|ggf|Inc|Ltd|Gov|Rep|Sen|Gen|Nos|Str|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Oct|Nov|Dec"
+    r"|e\.g|i\.e|z\.B|u\.a|d\.h)\.)"
+    r"(?<!\b(?:Prof|Corp|inkl|zzgl|Sept)\.)"
+)
+_SENTENCE_END = re.compile(
+    r"(?<=[.!?。])(?<!\D\d\.)(?<!\D\d\d\.)" + _ABBREVIATION + r"\s+(?![a-z]|\d{1,2}\.)|\n+"
+)
 # A line break inside a paragraph (a PDF wraps its lines) is not a sentence break: join such lines unless the line
 # ends a sentence or a table row, or the next one starts a list item (notices mark them □ ○ ※ -), a table row or a
 # new paragraph.

@@ -31,6 +31,13 @@ def test_ordinals_and_abbreviations_do_not_end_sentences():
     ]
 
 
+def test_abbreviations_before_a_capital_do_not_end_sentences():
+    text = "Der Fonds hat 7 Mrd. Won. Die Frist endet am 3. Mai. On Dec. 17, Dr. Kim spoke. Es gibt z.B. Kredite. Ende."
+    assert split_sentences(text) == [
+        "Der Fonds hat 7 Mrd. Won.", "Die Frist endet am 3. Mai.", "On Dec. 17, Dr. Kim spoke.", "Es gibt z.B. Kredite.", "Ende.",
+    ]
+
+
 def test_two_part_questions_are_split_and_others_kept_whole():
     from assistant.text import split_question
 
