@@ -53,7 +53,7 @@ test: setup-test browser postgres
 # The README's screenshots: the browser tests that take them, saving into docs/screenshots (a plain test run saves
 # them in a temporary folder).
 screenshots: setup-test browser
-	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_ui.py tests/test_staff.py -k "markers_jump or program_table or on_a_phone or inquiry_log_filters"
+	SCREENSHOTS=docs/screenshots $(BIN)/python -m pytest tests/test_ui.py tests/test_staff.py -k "markers_jump or program_table or answer_and_its_sources_are_in_view or inquiry_log_filters"
 
 # Every shipped suite, the assistant beside its baselines: prints the comparison table, writes results/ and
 # results/report.{md,html}; the eligibility suites (evals/eligibility/) are reported apart, then the cards checked.
