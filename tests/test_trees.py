@@ -56,3 +56,14 @@ def test_a_model_trained_on_other_features_is_refused(tmp_path):
     (tmp_path / "old.json").write_text(json.dumps(spec), encoding="utf-8")
     with pytest.raises(ValueError, match="retrain"):
         TreeEnsemble.load(tmp_path / "old.json", FEATURES)
+
+
+def test_the_threshold_holds_every_kind_of_development_question_to_its_own_limit():
+    """At most 5% of all answerable development questions fall below it, and at most 10% of the news set's."""
+    trainer = _trainer()
+    korquad = [{"best": 0.5 + i / 1000, "answerable": True, "origin": "korquad"} for i in range(100)]
+    news = [{"best": 0.1 * i, "answerable": True, "origin": "news"} for i in range(1, 11)]
+    unanswerable = [{"best": 0.01, "answerable": False, "origin": "news"}]
+    # the news set's ten answerable questions may lose one: its limit binds below the 5% bound of all 110
+    assert trainer.choose_threshold(korquad + news + unanswerable) == pytest.approx(0.2)
+    assert trainer.choose_threshold(korquad + unanswerable) == pytest.approx(0.505)
