@@ -19,6 +19,8 @@ _DIGIT = re.compile(r"\d")
 # Footnote markers inside a document ('[5]') would read as the answer's own citation markers.
 _FOOTNOTE = re.compile(r"\s*\[\d+\]")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
+# A press release's closing list of attachments ('붙임  …공고문 1부.') names documents, it says nothing about them.
+_ATTACHMENT = re.compile(r"^\s*(붙임|첨부|attachments?:|anlagen?:)", re.IGNORECASE)
 MIN_SENTENCE_CHARS = 8
 _PAGE_FOOTER = re.compile(r"^\s*(-\s*\d+\s*-|\d+\s*/\s*\d+|page \d+|\d+)\s*$", re.IGNORECASE)
 
@@ -157,8 +159,9 @@ def sentence_pieces(chunk: Chunk) -> list[tuple[str, str]]:
 
 
 def is_quotable(sentence: str, chunk: Chunk) -> bool:
-    """Whether a sentence of the chunk can be quoted as an answer (not a fragment, not the document's title)."""
-    return len(sentence) >= MIN_SENTENCE_CHARS and sentence != chunk.title
+    """Whether a sentence of the chunk can be quoted as an answer (not a fragment, not the document's title, not a
+    list of attachments)."""
+    return len(sentence) >= MIN_SENTENCE_CHARS and sentence != chunk.title and not _ATTACHMENT.match(sentence)
 
 
 def quotable_sentences(chunk: Chunk) -> list[str]:

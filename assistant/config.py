@@ -58,6 +58,14 @@ class RetrievalSettings(BaseModel):
     )
     bm25_weight: float = Field(0.7, ge=0, description="Weight of the BM25 (Kiwi morpheme) ranking in the fusion.")
     dense_weight: float = Field(0.3, ge=0, description="Weight of the dense (embedding) ranking in the fusion.")
+    other_language_offset: float = Field(
+        0.05,
+        description=(
+            "Added to the dense similarity of chunks not in the question's language: the multilingual model rates text "
+            "in the question's own language higher whatever it says, so a Korean notice lost to an English one about "
+            "another program (README, news set)."
+        ),
+    )
     rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion ('rrf' only).")
 
 
@@ -71,9 +79,11 @@ class ReadingSettings(BaseModel):
         None, ge=0, le=1,
         description="Probability below which the documents count as not answering; default: the model's calibrated one.",
     )
-    max_sentences: int = Field(2, ge=1, description="Most sentences quoted for a one-part question.")
+    max_sentences: int = Field(3, ge=1, description="Most sentences quoted for a one-part question.")
     keep_ratio: float = Field(
-        0.9, gt=0, le=1, description="A further sentence is quoted when its probability is at least this share of the best."
+        0.5, gt=0, le=1,
+        description="A further sentence is quoted when its probability is at least this share of the best: on documents "
+        "written like the real thing the best sentence is often next to the answering one (README, session 10).",
     )
     sentence_cache: int = Field(
         20_000, ge=0, description="Sentence embeddings kept for reuse (about 2 KB each with the bundled model)."

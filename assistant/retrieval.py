@@ -129,7 +129,7 @@ class HybridRetriever:
         if not self._snapshot.chunks:
             return []
         lexical = self._bm25.rank(question.query.search_tokens(), self._settings.candidates)
-        dense = self._dense(question.text)
+        dense = self._dense(question.text, question.language)
         if self._settings.fusion == "rrf":
             fused = self._rrf(lexical, dense)
         else:
@@ -163,12 +163,12 @@ class HybridRetriever:
                 fused[index] = (w_bm25 + w_dense) * meaning
         return fused
 
-    def _dense(self, query: str) -> Ranking:
+    def _dense(self, query: str, language: str) -> Ranking:
         """The nearest chunks of the snapshot's documents (ids of other versions are not in it)."""
-        order, scores = [], {}
+        scores = {}
         for chunk_id, similarity in self._store.nearest_ids(query, self._settings.candidates):
             index = self._positions.get(chunk_id)
             if index is not None:
-                order.append(index)
-                scores[index] = similarity
-        return Ranking(order, scores)
+                other = self._snapshot.chunks[index].language != language
+                scores[index] = similarity + self._settings.other_language_offset * other
+        return Ranking(sorted(scores, key=scores.get, reverse=True), scores)

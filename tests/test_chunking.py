@@ -66,3 +66,9 @@ def test_quotable_sentences_leave_out_fragments_and_the_title():
     text = "지원\n기업당 최대 1억 원을 지원한다.\n※ 참고\n□ 2026년 통합공고"
     chunk = Chunk(text, "n.md", 1, "지원", "2026년 통합공고", "ko", 0)
     assert quotable_sentences(chunk) == ["기업당 최대 1억 원을 지원한다."]
+
+
+def test_a_press_releases_list_of_attachments_is_not_quotable():
+    text = "모집\n참여기업은 7월 28일까지 모집한다.\n붙임  2022년 스마트공장 지원사업 공고문 1부.\nAttachment: call for applications."
+    chunk = Chunk(text, "n.md", 1, "모집", "보도자료", "ko", 0)
+    assert quotable_sentences(chunk) == ["참여기업은 7월 28일까지 모집한다."]

@@ -84,3 +84,13 @@ def test_documents_another_process_indexes_are_found_without_a_restart(settings,
     # The dense ranking alone must see the new vectors too (an embedded Chroma caches its vector index).
     dense = _retriever(settings, bm25_weight=0.0)
     assert _search(dense, "hydrogen industrial cluster designation")[0].chunk.source == "hydrogen_ko.md"
+
+
+def test_the_other_language_offset_lifts_chunks_not_in_the_questions_language(indexed):
+    def lead(offset: float) -> float:
+        """How far the best English chunk leads the best chunk in another language."""
+        hits = _search(_retriever(indexed[0], other_language_offset=offset), "How big is the DX innovation fund?", 20)
+        return max(h.score for h in hits if h.chunk.language == "en") - max(h.score for h in hits if h.chunk.language != "en")
+
+    assert lead(0.0) > 0
+    assert lead(1.0) < lead(0.0)
