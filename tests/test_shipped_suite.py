@@ -15,8 +15,10 @@ SUITES = sorted((ROOT / "evals").glob("*.jsonl"))
 # Re-based on 2026-11-22 when ten notices joined the corpus for the program cards (many restate the older documents'
 # facts, which the suites' expected sources do not all name) and the reader was retrained with English and German
 # questions (a lower calibrated threshold: fewer false abstentions, fewer abstentions on unanswerable questions).
-CORE_GATES = {"top1_source": 0.91, "facts_present": 0.88, "abstained_unanswerable": 0.27, "hit_at_1": 0.8}
-ALL_GATES = {"top1_source": 0.76, "facts_present": 0.7, "abstained_unanswerable": 0.22, "hit_at_1": 0.66}
+# Raised on 2026-11-23 when up to three sentences came to be quoted (facts) and retrieval gained its other-language
+# offset and glossary regions.
+CORE_GATES = {"top1_source": 0.91, "facts_present": 0.94, "abstained_unanswerable": 0.27, "hit_at_1": 0.8}
+ALL_GATES = {"top1_source": 0.77, "facts_present": 0.77, "abstained_unanswerable": 0.22, "hit_at_1": 0.68}
 
 
 @pytest.fixture(scope="module")
