@@ -27,6 +27,7 @@ from .evaluation import Case, SuiteError, load_suites, result_line, run_suite, w
 from .metrics import METRIC_NAMES, failure_reasons, groups, metrics
 from .report import Report, comparison_table, render_html, render_markdown
 from .question import QuestionError
+from .schema import Utterance
 from .service import AssistantService
 from .store import ChunkStore
 from .store_errors import IndexNotWritable, StoreUnavailable
@@ -119,7 +120,7 @@ def ask(question: str, index_dir: Path | None, history_path: Path | None, as_jso
     service = _service(index_dir)
     start = time.perf_counter()
     try:
-        answer = service.ask(question, [turn["content"] for turn in history if turn["role"] == "user"])
+        answer = service.ask(question, [Utterance(turn["role"], turn["content"]) for turn in history])
     except QuestionError as exc:
         raise click.UsageError(str(exc)) from exc
     if as_json:

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from .pii import mask
 from .routing import OUTCOMES
-from .schema import Answer
+from .schema import Answer, Utterance
 from .service import collect
 
 REQUIRED_FIELDS = {"id": str, "question": str, "answerable": bool}
@@ -41,9 +41,9 @@ class Case:
     rewrite_must_include: list[str] = field(default_factory=list)  # words the standalone rewrite must contain
     rewrite_must_not_include: list[str] = field(default_factory=list)  # an old topic a new one must not carry
 
-    def user_history(self) -> list[str]:
-        """The user's earlier messages, oldest first (what the service takes)."""
-        return [turn["content"] for turn in self.history if turn.get("role") == "user"]
+    def earlier(self) -> list[Utterance]:
+        """The earlier messages, oldest first, as the service takes them."""
+        return [Utterance(turn["role"], turn["content"]) for turn in self.history]
 
 
 def read_lines(path: Path) -> Iterator[tuple[str, dict]]:
@@ -115,7 +115,7 @@ def run_suite(cases: Iterable[Case], stream: Callable[..., Iterable]) -> list[tu
     results = []
     for case in cases:
         start = time.perf_counter()
-        hits, answer = collect(stream(case.question, case.user_history()))
+        hits, answer = collect(stream(case.question, case.earlier()))
         line = result_line(case, answer, (time.perf_counter() - start) * 1000)
         line["retrieved"] = list(dict.fromkeys(hit.chunk.source for hit in hits))
         results.append((case, line))

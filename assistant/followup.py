@@ -12,7 +12,8 @@ the start-up fund?') takes what that question asked, generic words too ('규모'
 ('전남 말고 전북이요', '아니 그거 말고 성장기 자금이요', 'I meant Gyeongbuk') does the same without the words it
 corrects; '그거' / 'that' there is the previous question's subject. A turn that only tells company facts in answer
 to the assistant ('청주 제조업체고 직원은 7명이에요') leaves the topic as it was for the turns after it. An
-acknowledgement before the question ('감사합니다. 경북은요?', 'ok, and …') is dropped first.
+acknowledgement before the question ('감사합니다. 경북은요?', 'ok, and …') is dropped first. A pointer into the list
+the assistant's last answer gave ('두 번째 건', 'the first one') is replaced by that item's words before anything else.
 """
 
 from __future__ import annotations
@@ -73,6 +74,27 @@ _POINTER = re.compile(r"^(?:그거|그건|그것|그게|이거|이건|that(?:\s+
 # A name in an English turn: a capitalised word after the first ('the KOSME call centre', 'in Seoul').
 _NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w.&-]*|\b[A-Z]{2,}\b")
 _DEFINITE = re.compile(r"\bthe\b", re.I)
+# A pointer to an item the assistant's last answer listed: '두 번째 건', '마지막 거는', 'the first one', 'that last
+# one', 'the latter', 'das zweite?'. A bare ordinal before another noun ('the first zones', '두 번째 지정') is not one.
+_ITEM_NOUN = r"(?:\s*(?:것|거|건|꺼|사업|과제|항목|프로그램)|(?=[은는이가을를요의]|\s*[?？]|$))"
+_POINTING = re.compile(
+    rf"(?:그\s*중\s*)?(?:(?P<ko>첫|두|세|네|다섯)\s*번째|(?P<ko2>첫째|둘째|셋째|넷째|마지막)){_ITEM_NOUN}"
+    r"|\b(?:the|that|this)\s+(?:(?P<en>first|second|third|fourth|fifth|last)(?:\s+(?:one|programme|program|item|option)\b|"
+    r"(?=\s*[?,.]|\s+of\s+them\b))|(?P<en2>former|latter)\b)"
+    r"|\b(?:der|die|das|dem|den)\s+(?P<de>erst|zweit|dritt|viert|fünft|letzt)(?:e|en|er|es|em)\b(?=\s*[?,.]|\s+davon\b)",
+    re.I,
+)
+_POSITIONS = {
+    "첫": 0, "두": 1, "세": 2, "네": 3, "다섯": 4, "첫째": 0, "둘째": 1, "셋째": 2, "넷째": 3, "마지막": -1, "first": 0,
+    "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "former": 0, "latter": -1, "erst": 0, "zweit": 1,
+    "dritt": 2, "viert": 3, "fünft": 4, "letzt": -1,
+}
+_CITATION_MARK = re.compile(r"\s*\[\d+\]")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}[.)]\s+|[①-⑳]\s*)")
+_ENUMERATION = re.compile(r"\s*[,;、]\s*(?:(?:and|und|or|oder|그리고|및)\s+)?|\s+(?:and|und|or|oder|및)\s+", re.I)
+# What comes before a list in the sentence that lists: '세부사업은 A, B, C입니다', 'The calls are A, B and C'.
+_LIST_LEAD = re.compile(r"^.*(?:[은는]\s|:\s*|\b(?:are|include|includes|including|sind|umfasst)\s+)", re.I)
+_PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 # Company facts a follow-up may swap for the previous question's: '경기도 회사는요?', 'and a large company?'.
 _SWAPPED_FACTS = ("region", "size_class")
 # An elliptical re-ask is short: '그럼 글로벌 혁신특구는요?'; a longer turn asks something of its own.
@@ -97,24 +119,40 @@ class Correction(NamedTuple):
 
 
 class FollowUpRewriter:
-    """Rewrites a follow-up into a standalone question from the user's earlier turns."""
+    """Rewrites a follow-up into a standalone question from the user's earlier turns and the assistant's last
+    answer."""
 
     def __init__(self, tokenizer: Tokenizer, name_programs: Callable[[str], tuple[str, ...]]) -> None:
         self._tokenizer = tokenizer
         self._name_programs = name_programs
         self._profiles = ProfileReader(tokenizer, name_programs)
 
-    def rewrite(self, text: str, history: Sequence[str]) -> str:
-        """The standalone form of a turn (the turn itself when it stands alone or nothing came before)."""
+    def rewrite(self, text: str, history: Sequence[str], reply: str = "") -> str:
+        """The standalone form of a turn (the turn itself when it stands alone or nothing came before). history: the
+        user's earlier turns, oldest first; reply: the assistant's answer to the last of them."""
+        text = self.point(text, reply)
         previous = ""
         for earlier in history:  # each earlier turn made standalone in turn, so topics carry over several turns
             previous = previous if previous and self._tells_facts(earlier) else self._standalone(earlier, previous)
         return self._standalone(text, previous)
 
-    def traced(self, text: str, history: Sequence[str]) -> Rewrite:
+    def traced(self, text: str, history: Sequence[str], reply: str = "") -> Rewrite:
         """The standalone form of a turn and who made it."""
-        standalone = self.rewrite(text, history)
+        standalone = self.rewrite(text, history, reply)
         return Rewrite(standalone, "rules" if standalone != text else "")
+
+    def point(self, text: str, reply: str) -> str:
+        """The turn with a pointer to an item of the assistant's last answer ('두 번째 건', 'the first one') replaced
+        by that item's words; the turn as it was when it points at nothing the answer lists."""
+        found = _POINTING.search(text) if reply else None
+        if not found:
+            return text
+        items = listed(reply)
+        position = _POSITIONS[next(word for word in found.groupdict().values() if word).lower()]
+        if len(items) < 2 or position >= len(items):
+            return text
+        words = " ".join(self.topic_words(items[position], everything=True)) or items[position]
+        return f"{text[:found.start()]}{words}{text[found.end():]}".strip()
 
     def needs_context(self, text: str) -> bool:
         """Whether a turn leans on the conversation for what it is about."""
@@ -243,6 +281,23 @@ def _correction(text: str) -> Correction | None:
             corrected = found.groupdict().get("x") or ""
             return Correction(_CORRECTION_OPENING.sub("", corrected).strip(), found["y"].strip())
     return None
+
+
+def listed(reply: str) -> list[str]:
+    """The things an answer lists, in order: its bullet or numbered lines, the first cells of its table rows, or the
+    parts of its sentence with the most commas ('자율형공장 30개 과제, 제조AI특화 스마트공장 400개 과제, …')."""
+    lines = [line.strip() for line in _CITATION_MARK.sub("\n", reply).splitlines() if line.strip()]
+    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
+    if len(bullets) >= 2:
+        return bullets
+    rows = [line.split("|")[0].strip() for line in lines if "|" in line]
+    if len(rows) >= 2:
+        return rows
+    sentence = max(lines, key=lambda line: len(_ENUMERATION.findall(line)), default="")
+    items = [_PARENTHESES.sub("", item).strip(" .") for item in _ENUMERATION.split(sentence)]
+    if items:
+        items[0] = _LIST_LEAD.sub("", items[0])
+    return [item for item in items if item] if len(items) >= 2 else []
 
 
 def _asks_again(text: str) -> bool:

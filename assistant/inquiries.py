@@ -18,7 +18,7 @@ from .datastore import DataStore, Inquiry
 from .evaluation import read_lines
 from .pii import mask
 from .profile import Profile
-from .schema import Answer
+from .schema import Answer, Utterance
 from .service import Answered, AssistantService, Event
 
 
@@ -38,7 +38,7 @@ class InquiryDesk:
         self.store = store
 
     def stream(
-        self, text: str, history: Sequence[str] = (), profile: Profile | None = None, *,
+        self, text: str, history: Sequence[Utterance] = (), profile: Profile | None = None, *,
         channel: str = "chat", session: str = "",
     ) -> Iterator[Event | Logged]:
         """The service's events for a turn, then Logged. A turn that cannot be asked (QuestionError) raises before
@@ -55,7 +55,7 @@ class InquiryDesk:
         yield Logged(self.store.log_inquiry(_inquiry(text, answer, latency_ms, channel, session)), latency_ms)
 
     def ask(
-        self, text: str, history: Sequence[str] = (), profile: Profile | None = None, *,
+        self, text: str, history: Sequence[Utterance] = (), profile: Profile | None = None, *,
         channel: str = "api", session: str = "",
     ) -> tuple[Answer, Logged]:
         """Answer a turn in one call: the answer and where it was logged."""

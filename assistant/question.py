@@ -16,6 +16,7 @@ from .llm_rewrite import LLMFollowUpRewriter
 from .pii import mask
 from .profile import Profile
 from .router import Router
+from .schema import Utterance
 from .routing import PRESUMED, is_vague
 from .text import clean, detect_language, split_question
 from .tokens import Tokenizer
@@ -66,10 +67,11 @@ class QuestionParser:
         self._tokenizer = tokenizer
         self._router = router
 
-    def parse(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Question:
-        """history: the user's earlier messages in this conversation, oldest first; profile: company facts the user
-        gave outside the chat (the UI's profile panel), which the conversation's own facts override. Raises
-        QuestionError (in both languages) for a turn that cannot be asked."""
+    def parse(self, text: str, history: Sequence[Utterance] = (), profile: Profile | None = None) -> Question:
+        """history: the earlier messages of this conversation, oldest first (the user's, and the assistant's answers
+        that a follow-up may point into: 'the second one'); profile: company facts the user gave outside the chat
+        (the UI's profile panel), which the conversation's own facts override. Raises QuestionError (in both
+        languages) for a turn that cannot be asked."""
         text = _tidy(text)
         if not text:
             raise QuestionError("질문을 입력해 주세요. / Please type a question.")
@@ -79,17 +81,19 @@ class QuestionParser:
                 f"({len(text)} characters; at most {self._max_chars})."
             )
         text, personal = mask(text)
-        history = [mask(turn)[0] for turn in map(_tidy, history) if turn]
+        asked = [mask(turn)[0] for turn in (_tidy(u.content) for u in history if u.role == "user") if turn]
+        # The answer the turn follows, if the conversation ends with one: what 'the second one' points into.
+        reply = mask(_tidy(history[-1].content))[0] if history and history[-1].role == "assistant" else ""
         language = detect_language(text)
         outcome = self._router.route(text) if self._router else None
         about = Eligibility(False)
         standalone, rewritten_by = text, ""
         if outcome is None and self._eligibility:
-            about = self._eligibility.read(text, history, profile or Profile())
+            about = self._eligibility.read(text, asked, profile or Profile())
             standalone = f"{about.continues} {text}" if about.continues else text
         # A presumed off-topic turn is still searched, so it needs its standalone form as much as any other.
         if outcome in (None, PRESUMED) and not about.asked and self._rewriter:
-            standalone, rewritten_by = self._rewriter.traced(text, history)
+            standalone, rewritten_by = self._rewriter.traced(text, asked, reply)
             if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
         parts = split_question(standalone)

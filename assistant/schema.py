@@ -37,6 +37,14 @@ class Hit:
 
 
 @dataclass(frozen=True)
+class Utterance:
+    """An earlier message of a conversation: the user's ('user') or the assistant's answer ('assistant')."""
+
+    role: str
+    content: str
+
+
+@dataclass(frozen=True)
 class Citation:
     """A numbered source under an answer: the document, page and quoted passage."""
 

@@ -25,7 +25,7 @@ from .reading import Reader, Reading
 from .retrieval import HybridRetriever, Retriever
 from .router import make_router
 from .routing import PRESUMED, reply
-from .schema import Answer, Hit, IngestReport, Page
+from .schema import Answer, Hit, IngestReport, Page, Utterance
 from .store import ChunkStore
 from .tokens import Tokenizer
 
@@ -144,12 +144,12 @@ class AssistantService:
             return None
         return Page(source, page, join_chunks(chunks), chunks[0].title)
 
-    def stream(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Iterator[Event]:
+    def stream(self, text: str, history: Sequence[Utterance] = (), profile: Profile | None = None) -> Iterator[Event]:
         """Answer a turn step by step: the passages found, the reader's verdict, the answer as it is written. A
         question whether the user's company qualifies is answered from the program cards; a turn routed before any
         search (small talk, a takeover attempt …) gets its reply at once. Every answer carries its outcome.
-        history: the user's earlier messages in this conversation, oldest first; profile: company facts given
-        outside the chat (a profile form), which the conversation's own facts override."""
+        history: the earlier messages of this conversation, oldest first; profile: company facts given outside the
+        chat (a profile form), which the conversation's own facts override."""
         question = self.parse(text, history, profile)
         for event in self._answer(question):
             yield Answered(self._finish(question, event.answer)) if isinstance(event, Answered) else event
@@ -186,7 +186,7 @@ class AssistantService:
             return replace(answer, outcome="personal_data", note=note, rewritten_by=question.rewritten_by)
         return replace(answer, outcome=outcome, rewritten_by=question.rewritten_by)
 
-    def parse(self, text: str, history: Sequence[str] = (), profile: Profile | None = None) -> Question:
+    def parse(self, text: str, history: Sequence[Utterance] = (), profile: Profile | None = None) -> Question:
         """The user's turn, parsed once for every later stage."""
         return self._parser.parse(text, history, profile)
 
@@ -236,6 +236,6 @@ class AssistantService:
                 found.setdefault((hit.chunk.source, hit.chunk.position), hit)
         return list(found.values())
 
-    def ask(self, question: str, history: Sequence[str] = ()) -> Answer:
+    def ask(self, question: str, history: Sequence[Utterance] = ()) -> Answer:
         """Answer a question in one call."""
         return collect(self.stream(question, history))[1]

@@ -89,13 +89,17 @@ def _api_session(url: str, questions: list[str], results: Results) -> None:
         history: list[dict] = []
         for question in questions:
             start = time.perf_counter()
+            answer = ""
             try:
                 response = client.post("/api/ask", json={"question": question, "history": history})
                 outcome = "ok" if response.status_code == 200 else f"HTTP {response.status_code}"
+                answer = response.json()["answer"] if response.status_code == 200 else ""
             except httpx.HTTPError as exc:
                 outcome = type(exc).__name__
             results.add(outcome, start)
             history.append({"role": "user", "content": question})
+            if answer:
+                history.append({"role": "assistant", "content": answer})
 
 
 @dataclass(frozen=True)

@@ -65,6 +65,16 @@ def test_a_follow_up_is_rewritten_from_the_history(client) -> None:
     assert body["citations"][0]["source"] == "dx_fund_en.md", body
 
 
+def test_a_follow_up_may_point_into_the_assistants_answer_in_the_history(client) -> None:
+    history = [
+        {"role": "user", "content": "Which funds does the ministry run?"},
+        {"role": "assistant", "content": "The AI factory fund, the industrial DX fund and the zone fund."},
+    ]
+    body = client.post("/api/ask", json={"question": "How big is the second one?", "history": history}).json()
+    assert "How big is industrial DX fund?" in body["rewritten_question"], body
+    assert body["citations"][0]["source"] == "dx_fund_en.md", body
+
+
 def test_bad_input_gets_a_clear_error_in_both_languages(client) -> None:
     empty = client.post("/api/ask", json={"question": "   "})
     assert empty.status_code == 422 and "질문을 입력해 주세요" in empty.json()["detail"]

@@ -1,6 +1,7 @@
 """Eligibility questions in chat: routed to the cards, answered per criterion with citations, in both languages,
 continued over turns; general questions about who may apply still go to the documents."""
 
+from assistant.schema import Utterance
 from assistant.service import Answered, Assessed, Retrieved
 
 
@@ -28,9 +29,9 @@ def test_an_eligibility_question_gets_a_verdict_per_criterion_with_sources(servi
 
 def test_the_answer_to_the_question_asked_back_continues_the_assessment(service):
     first = "우리 회사(경북, 제조업, 직원 45명)가 시험 공장 지원을 받을 수 있나요?"
-    answer = service.ask("소기업이고 세금 체납은 없습니다", history=[first])
+    answer = service.ask("소기업이고 세금 체납은 없습니다", history=[Utterance("user", first)])
     assert "신청 요건 충족" in answer.text and "여쭙니다" not in answer.text
-    arrears = service.ask("소기업인데 지방세 체납이 있어요", history=[first])
+    arrears = service.ask("소기업인데 지방세 체납이 있어요", history=[Utterance("user", first)])
     assert "신청 요건 미충족" in arrears.text and "체납액을 모두 내면 신청할 수 있습니다." in arrears.text
 
 
@@ -50,7 +51,7 @@ def test_general_questions_still_go_to_the_documents(service):
     # 'Who may apply' asked in general, not about the user's own company, is a document question too.
     assert not any(isinstance(e, Assessed) for e in _events(service, "시험 공장 지원은 누가 신청할 수 있나요?"))
     # A fact stated after a document question does not turn into an eligibility answer.
-    assert isinstance(_events(service, "직원은 45명입니다", ["2030년까지 AI 팩토리를 몇 개 만드나요?"])[0], Retrieved)
+    assert isinstance(_events(service, "직원은 45명입니다", [Utterance("user", "2030년까지 AI 팩토리를 몇 개 만드나요?")])[0], Retrieved)
 
 
 def test_a_program_without_a_card_is_said_so_and_related_programs_are_checked(service):

@@ -120,3 +120,34 @@ def test_an_english_turn_pointing_back_with_the_and_naming_nothing_takes_the_top
 ])
 def test_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
     assert NAMING.rewrite(turn, ["Who can apply to the 2026 autonomous factory programme?"]) == turn
+
+
+@pytest.mark.parametrize("reply, turn, expected", [
+    ("세부사업은 자율형공장, 제조AI특화 스마트공장, 상생형 AI트랙입니다. [1]", "두 번째 건 세부 요건은 어디서 봐요?",
+     "제조AI특화 스마트공장 세부 요건은 어디서 봐요?"),
+    ("Autonomous factories (30 projects), manufacturing-AI smart factories (400) and the win-win AI track (20).",
+     "how much does the government pay for the first one?", "how much does the government pay for Autonomous factories?"),
+    ("- 자율형공장\n- 제조AI특화 스마트공장\n- 상생형 AI트랙", "마지막 거는 누가 신청해요?", "상생형 AI트랙는 누가 신청해요?"),
+    ("전라북도 | 농생명 바이오 | 67억 원 [1] 경상북도 | 배터리 | 50억 원 [1]", "Und das zweite?", "Und 경상북도?"),
+])
+def test_a_pointer_into_the_assistants_list_is_replaced_by_the_item(reply, turn, expected):
+    assert REWRITER.point(turn, reply) == expected
+
+
+@pytest.mark.parametrize("reply, turn", [
+    ("세부사업은 자율형공장, 제조AI특화 스마트공장입니다.", "두 번째 지정은 언제였어요?"),  # an ordinal before its own noun
+    ("The first zones were designated in 2019.", "when were the first zones designated?"),
+    ("자율형공장만 해당합니다.", "두 번째 건은요?"),  # the answer lists nothing
+    ("A, B", "the third one?"),  # past the end of the list
+])
+def test_turns_that_point_at_nothing_listed_stay_as_they_are(reply, turn):
+    assert REWRITER.point(turn, reply) == turn
+
+
+def test_a_follow_up_pointing_into_the_answer_names_the_item_and_keeps_the_conversations_topic():
+    history = ["2026 통합공고에 AI 공장 세부사업이 뭐뭐 있어요?"]
+    reply = "자율형공장 30개 과제, 제조AI특화 스마트공장 400개 과제, 대중소 상생형 AI트랙 20개 과제입니다."
+    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history, reply) == "제조AI특화 스마트공장 400개 과제은 얼마 지원해요?"
+    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history) == (
+        "2026 통합공고 AI 공장 세부사업 두 번째 건은 얼마 지원해요?"  # without the answer, the topic is all there is
+    )

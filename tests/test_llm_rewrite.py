@@ -11,7 +11,7 @@ from assistant.followup import FollowUpRewriter, Rewrite
 from assistant.glossary import QueryExpander
 from assistant.llm_rewrite import LLMFollowUpRewriter, make_llm_rewriter
 from assistant.question import QuestionParser
-from assistant.schema import Answer
+from assistant.schema import Answer, Utterance
 from assistant.service import AssistantService, collect
 from assistant.tokens import Tokenizer
 from fakes import FakeChatModel, SilentServer
@@ -100,9 +100,9 @@ def test_a_standalone_question_never_calls_the_model(history, turn):
 def test_the_parser_records_who_rewrote_the_follow_up():
     expander = QueryExpander(TOKENIZER)
     good = FakeChatModel(reply="스마트공장 구축 지원사업의 고도화 단계는 얼마 지원해요?")
-    by_llm = QuestionParser(expander, 500, rewriter=_rewriter(good), tokenizer=TOKENIZER).parse(FOLLOW_UP, HISTORY)
+    by_llm = QuestionParser(expander, 500, rewriter=_rewriter(good), tokenizer=TOKENIZER).parse(FOLLOW_UP, [Utterance("user", HISTORY[0])])
     assert (by_llm.text, by_llm.rewritten_by, by_llm.typed) == (good.reply, "llm", FOLLOW_UP)
-    by_rules = QuestionParser(expander, 500, rewriter=RULES, tokenizer=TOKENIZER).parse(FOLLOW_UP, HISTORY)
+    by_rules = QuestionParser(expander, 500, rewriter=RULES, tokenizer=TOKENIZER).parse(FOLLOW_UP, [Utterance("user", HISTORY[0])])
     assert (by_rules.text, by_rules.rewritten_by) == (BY_RULES.text, "rules")
     alone = QuestionParser(expander, 500, rewriter=RULES, tokenizer=TOKENIZER).parse(HISTORY[0])
     assert alone.rewritten_by == ""
@@ -130,7 +130,7 @@ def test_a_follow_up_through_a_real_llama_cpp_server_is_rewritten_and_answered(i
     )
     service = AssistantService(settings.model_copy(update={"answer": AnswerSettings(generator="llm"), "llm": llm}))
     history, follow_up = ["산업 디지털 전환 펀드는 얼마인가요?"], "그럼 언제까지 운영돼요?"
-    hits, answer = collect(service.stream(follow_up, history))
+    hits, answer = collect(service.stream(follow_up, [Utterance("user", history[0])]))
     line = answer.to_dict(0.0)
     # Whichever rewrote it, the rewrite carries the earlier question's topic and says who made it.
     assert "펀드" in line["rewritten_question"] and line["rewritten_by"] in {"llm", "rules"}, line

@@ -3,17 +3,18 @@
 import pytest
 
 from assistant.question import QuestionError
+from assistant.schema import Utterance
 
 
 def test_a_follow_up_is_parsed_standalone_and_keeps_what_was_typed(service):
-    question = service.parse("그럼 신청은 어디서 해요?", ["규제자유특구는 누가 지정 신청하나요?"])
+    question = service.parse("그럼 신청은 어디서 해요?", [Utterance("user", "규제자유특구는 누가 지정 신청하나요?")])
     assert question.text == "규제자유특구 지정 신청은 어디서 해요?" and question.typed == "그럼 신청은 어디서 해요?"
     assert question.outcome is None and "규제자유특구" in question.query.terms
 
 
 def test_personal_data_is_masked_before_any_stage_sees_it(service):
     question = service.parse("제 번호는 010-1234-5678이고 hong@example.com 입니다. AI 팩토리는 몇 개예요?",
-                             ["주민번호 900101-1234567 입니다"])
+                             [Utterance("user", "주민번호 900101-1234567 입니다")])
     assert question.personal_data == ("phone", "email")
     assert "010-1234-5678" not in question.text and "[전화번호]" in question.text and "[이메일]" in question.text
     assert "1234567" not in " ".join(question.query.terms)
@@ -35,12 +36,14 @@ def test_turns_routed_before_the_search(service, text, outcome):
 
 
 def test_a_vague_turn_after_a_topic_is_a_follow_up_not_a_clarification(service):
-    question = service.parse("지원금 최대 얼마까지 나와요?", ["스마트공장 지원사업 알려 주세요"])
+    question = service.parse("지원금 최대 얼마까지 나와요?", [Utterance("user", "스마트공장 지원사업 알려 주세요")])
     assert question.outcome is None and question.text.startswith("스마트공장")
 
 
 def test_a_follow_up_presumed_off_topic_is_still_made_standalone_for_the_search(service):
-    question = service.parse("Can restaurants apply for it?", ["제조데이터 상품가공 지원사업 신청 기간이 언제예요?"])
+    question = service.parse(
+        "Can restaurants apply for it?", [Utterance("user", "제조데이터 상품가공 지원사업 신청 기간이 언제예요?")]
+    )
     assert question.outcome == "out_of_scope" and question.text.startswith("제조데이터 상품가공")
 
 
@@ -49,3 +52,15 @@ def test_bad_input_gets_a_clear_error_in_both_languages(service, text):
     with pytest.raises(QuestionError) as error:
         service.parse(text)
     assert "/" in str(error.value) and ("입력해 주세요" in str(error.value) or "너무 깁니다" in str(error.value))
+
+
+def test_a_follow_up_points_into_the_answer_that_ends_the_conversation_with_its_personal_data_masked(service):
+    asked = Utterance("user", "AI 공장 세부사업이 뭐뭐 있어요?")
+    listing = Utterance("assistant", "자율형공장, 제조AI특화 스마트공장, 상생형 AI트랙입니다.")
+    assert service.parse("두 번째 건은 누가 해요?", [asked, listing]).text.startswith("제조AI특화 스마트공장")
+    # only an answer to the last question counts: after a newer question, 'the second one' points nowhere in it
+    later = service.parse("두 번째 건은 누가 해요?", [asked, listing, Utterance("user", "규제자유특구는 뭐예요?")])
+    assert "제조AI특화" not in later.text
+    contacts = Utterance("assistant", "담당: 010-1234-5678, hong@example.com")
+    pointed = service.parse("What about the first one?", [asked, contacts])
+    assert "010-1234-5678" not in pointed.text and "전화번호" in pointed.text  # the mask's word, not the number

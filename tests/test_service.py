@@ -1,5 +1,6 @@
 """The service's turns end in a named outcome; personal data never comes back; follow-ups use the conversation."""
 
+from assistant.schema import Utterance
 from assistant.service import Answered, AssistantService, Retrieved
 
 
@@ -20,7 +21,7 @@ def test_personal_data_is_warned_about_masked_and_never_echoed(service):
 
 
 def test_a_follow_up_is_answered_from_the_conversations_topic(service):
-    events = list(service.stream("목표는 몇 개예요?", ["AI 팩토리 확산 계획 알려 주세요"]))
+    events = list(service.stream("목표는 몇 개예요?", [Utterance("user", "AI 팩토리 확산 계획 알려 주세요")]))
     assert isinstance(events[0], Retrieved) and events[0].hits[0].chunk.source == "ai_factory_ko.md"
     answer = events[-1].answer
     assert isinstance(events[-1], Answered) and answer.question.startswith("AI 팩토리") and "500" in answer.text
@@ -28,7 +29,7 @@ def test_a_follow_up_is_answered_from_the_conversations_topic(service):
 
 def test_an_answer_to_the_eligibility_question_is_rewritten_with_it(service):
     first = "우리 회사(경북, 제조업)가 시험 공장 지원을 받을 수 있나요?"
-    answer = service.ask("소기업이고 세금 체납은 없어요", [first])
+    answer = service.ask("소기업이고 세금 체납은 없어요", [Utterance("user", first)])
     assert answer.question == f"{first} 소기업이고 세금 체납은 없어요" and "신청 요건 충족" in answer.text
 
 

@@ -439,7 +439,7 @@ def test_a_turn_streams_status_then_answer_then_its_inquiry_id_and_survives_erro
 
 def test_a_turn_passes_earlier_messages_and_the_profile_and_a_cleared_chat_starts_over() -> None:
     from assistant.profile import Profile
-    from assistant.schema import Answer
+    from assistant.schema import Answer, Utterance
     from assistant.service import Answered
     from assistant_ui.chat import Turn, respond
 
@@ -449,7 +449,9 @@ def test_a_turn_passes_earlier_messages_and_the_profile_and_a_cleared_chat_start
     company = Profile(region="gyeongbuk")
     views = list(respond(desk, "직원은 45명 *입니다*", shown, ["우리 회사가 시험 공장 지원을 받을 수 있나요?"],
                          {1: Turn(answer, 7)}, company))
-    assert desk.history == ["우리 회사가 시험 공장 지원을 받을 수 있나요?"] and desk.profile == company
+    # The earlier question and, since the chat ends with it, the answer a follow-up may point into.
+    assert desk.history == [Utterance("user", "우리 회사가 시험 공장 지원을 받을 수 있나요?"), Utterance("assistant", "답")]
+    assert desk.profile == company
     assert desk.channel == "chat"
     assert views[-1].asked == ["우리 회사가 시험 공장 지원을 받을 수 있나요?", "직원은 45명 *입니다*"]  # as typed
     assert set(views[-1].turns) == {1, 3}  # the earlier answer is kept, by message index

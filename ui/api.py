@@ -23,6 +23,7 @@ from assistant.inquiries import SUITE, InquiryDesk, eval_case
 from assistant.pii import mask
 from assistant.profile import Profile
 from assistant.question import QuestionError
+from assistant.schema import Utterance
 from assistant.store_errors import StoreUnavailable
 from assistant.uploads import UploadBusy, Uploads, document_name
 
@@ -119,7 +120,7 @@ def api(desk: InquiryDesk, auth: StaffAuth, asks: RateLimiter, ratings: RateLimi
     @public.post("/ask", response_model=AskResponse, dependencies=[limited(asks)])
     def ask(request: AskRequest) -> AskResponse:
         """Answer one turn (a follow-up, given history) with cited sources, and log it."""
-        history = [turn.content for turn in request.history if turn.role == "user"]
+        history = [Utterance(turn.role, turn.content) for turn in request.history]
         try:
             answer, logged = desk.ask(request.question, history, request.profile, channel="api")
         except QuestionError as exc:

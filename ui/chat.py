@@ -14,7 +14,7 @@ from assistant.inquiries import InquiryDesk, Logged
 from assistant.pii import mask
 from assistant.profile import Profile
 from assistant.question import QuestionError
-from assistant.schema import Answer
+from assistant.schema import Answer, Utterance
 from assistant.service import Answered, Retrieved
 from assistant.store_errors import StoreUnavailable
 
@@ -114,6 +114,10 @@ def respond(
     earlier = list(asked or [])[-KEPT_TURNS:] if history else []
     answers = dict(turns or {}) if history else {}
     kept = earlier
+    conversation = [Utterance("user", turn) for turn in earlier]
+    # When the chat ends with an answer, a follow-up may point into it ('the second one').
+    if earlier and (last := answers.get(len(history) - 1)):
+        conversation.append(Utterance("assistant", last.answer.text))
     if question and question.strip():
         history.append({"role": "user", "content": shown_question(question)})
         kept = [*earlier, mask(question)[0]]  # the conversation is kept without personal data
@@ -127,7 +131,7 @@ def respond(
     written = ""  # an answer being written (LLM), shown as it grows; the final answer replaces it
     answer = None
     try:
-        for event in desk.stream(question or "", earlier, profile, channel="chat", session=session):
+        for event in desk.stream(question or "", conversation, profile, channel="chat", session=session):
             if isinstance(event, Retrieved):
                 status = found_status(len(event.hits), language)
                 yield view(status, render_sources(None, language, status=status))
