@@ -12,8 +12,8 @@ the start-up fund?') takes what that question asked, generic words too ('규모'
 ('전남 말고 전북이요', '아니 그거 말고 성장기 자금이요', 'I meant Gyeongbuk') does the same without the words it
 corrects; '그거' / 'that' there is the previous question's subject. A turn that only tells company facts in answer
 to the assistant ('청주 제조업체고 직원은 7명이에요') leaves the topic as it was for the turns after it. An
-acknowledgement before the question ('감사합니다. 경북은요?', 'ok, and …') is dropped first. A pointer into the list
-the assistant's last answer gave ('두 번째 건', 'the first one') is replaced by that item's words before anything else.
+acknowledgement before the question ('감사합니다. 경북은요?', 'ok, and …') is dropped first. A pointer into a list
+the assistant gave ('두 번째 건', 'the first one') is replaced by that item's words before anything else.
 """
 
 from __future__ import annotations
@@ -34,12 +34,16 @@ _OPENING = re.compile(
 )
 # 'there' of 'are there …' and 'es' of 'gibt es …' say that something exists, not what came before.
 _PRONOUN = re.compile(
-    r"\b(it|its|they|them|their|this|that|those|these|sie|dafür|dort)\b|\bthe\s+[\w-]+\s+ones?\b|"
+    r"\b(it|its|they|them|their|this|that|those|these|sie|dafür|dabei|davon|dazu|darin|damit|daran|darauf|dort)\b|\bthe\s+[\w-]+\s+ones?\b|"
     r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were)\b)|(?<!\bgibt )\bes\b(?!\s+gibt\b)",
     re.I,
 )
 # '수행 기간은요?', '2호는요?', '업력이 딱 7년이면요?': the subject is left to the conversation.
-_ELLIPSIS = re.compile(r"(?:은|는|이면|면)요\s*[?？]*\s*$")
+_ELLIPSIS = re.compile(r"(?:(?:은|는|이면|면)요\s*[?？]*|[은는]\s*[?？]+)\s*$")
+# '그 1%는 …', '이 사업은 …', '그7곳 …': a determiner pointing back (Kiwi's MM), not '그린' or '이번'.
+_POINTING_DETERMINERS = {"그", "이", "저", "해당"}
+# 'R&D 쪽은 얼마예요?': the other side of what was asked.
+_SIDE = re.compile(r"\S\s*쪽(?:은|는|도)(?=\s|[?？]|$)")
 _EDGE = re.compile(r"^[\"'(\[]+|[\"')\].,?!:;？]+$")
 # Kiwi tags of the Korean words a topic is made of: nouns and numbers.
 _TOPIC_TAGS = {"NNG", "NNP", "NR", "SN", "SH"}
@@ -47,7 +51,7 @@ _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 # Saying the subject changes: '아 그건 됐고요, …', 'by the way, …', 'unrelated, but …'.
 _CHANGE = re.compile(
     r"됐고|그건\s*그렇고|그건\s*그렇다\s*치고|다른\s*(?:질문|얘기|이야기)|\bby\s+the\s+way\b|\banyway\b|\bbtw\b|"
-    r"\bunrelated\b|\b(?:another|different|other)\s+(?:question|topic|thing)\b|übrigens|andere\s+frage",
+    r"\bunrelated\b|\bswitch(?:ing)?\s+(?:topics?|subjects?)\b|\bnew\s+topic\b|\b(?:another|different|other)\s+(?:question|topic|thing)\b|übrigens|andere\s+frage",
     re.I,
 )
 # Thanks and acknowledgements that open a follow-up without being part of it: '감사합니다. 경북은 어떤 업종이에요?'.
@@ -79,19 +83,23 @@ _DEFINITE = re.compile(r"\bthe\b", re.I)
 _ITEM_NOUN = r"(?:\s*(?:것|거|건|꺼|사업|과제|항목|프로그램)|(?=[은는이가을를요의]|\s*[?？]|$))"
 _POINTING = re.compile(
     rf"(?:그\s*중\s*)?(?:(?P<ko>첫|두|세|네|다섯)\s*번째|(?P<ko2>첫째|둘째|셋째|넷째|마지막)){_ITEM_NOUN}"
+    r"|(?P<ko3>앞|뒤)(?:에|의)?\s*(?:것|거|건|꺼)|(?P<ko4>후자)"
     r"|\b(?:the|that|this)\s+(?:(?P<en>first|second|third|fourth|fifth|last)(?:\s+(?:one|programme|program|item|option)\b|"
     r"(?=\s*[?,.]|\s+of\s+them\b))|(?P<en2>former|latter)\b)"
-    r"|\b(?:der|die|das|dem|den)\s+(?P<de>erst|zweit|dritt|viert|fünft|letzt)(?:e|en|er|es|em)\b(?=\s*[?,.]|\s+davon\b)",
+    # German nouns are capitalised: an ordinal before a lower-case word or a stop stands for a noun ('beim ersten').
+    r"|\b(?:der|die|das|dem|den|beim|vom|zum|im|am)\s+(?P<de>erst|zweit|dritt|viert|fünft|letzt)(?:e|en|er|es|em)\b"
+    r"(?=\s*[?,.]|\s+[a-zäöü]|\s*$)",
     re.I,
 )
 _POSITIONS = {
     "첫": 0, "두": 1, "세": 2, "네": 3, "다섯": 4, "첫째": 0, "둘째": 1, "셋째": 2, "넷째": 3, "마지막": -1, "first": 0,
     "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "former": 0, "latter": -1, "erst": 0, "zweit": 1,
-    "dritt": 2, "viert": 3, "fünft": 4, "letzt": -1,
+    "dritt": 2, "viert": 3, "fünft": 4, "letzt": -1, "앞": 0, "뒤": -1, "후자": -1,
 }
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}[.)]\s+|[①-⑳]\s*)")
-_ENUMERATION = re.compile(r"\s*[,;、]\s*(?:(?:and|und|or|oder|그리고|및)\s+)?|\s+(?:and|und|or|oder|및)\s+", re.I)
+# Commas between items, not inside a number ('1,400억').
+_ENUMERATION = re.compile(r"\s*(?:,(?!\d)|[;、])\s*(?:(?:and|und|or|oder|그리고|및)\s+)?|\s+(?:and|und|or|oder|및)\s+", re.I)
 # What comes before a list in the sentence that lists: '세부사업은 A, B, C입니다', 'The calls are A, B and C'.
 _LIST_LEAD = re.compile(r"^.*(?:[은는]\s|:\s*|\b(?:are|include|includes|including|sind|umfasst)\s+)", re.I)
 _PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
@@ -119,40 +127,67 @@ class Correction(NamedTuple):
 
 
 class FollowUpRewriter:
-    """Rewrites a follow-up into a standalone question from the user's earlier turns and the assistant's last
-    answer."""
+    """Rewrites a follow-up into a standalone question from the user's earlier turns and the assistant's answers."""
 
     def __init__(self, tokenizer: Tokenizer, name_programs: Callable[[str], tuple[str, ...]]) -> None:
         self._tokenizer = tokenizer
         self._name_programs = name_programs
         self._profiles = ProfileReader(tokenizer, name_programs)
 
-    def rewrite(self, text: str, history: Sequence[str], reply: str = "") -> str:
+    def rewrite(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> str:
         """The standalone form of a turn (the turn itself when it stands alone or nothing came before). history: the
-        user's earlier turns, oldest first; reply: the assistant's answer to the last of them."""
-        text = self.point(text, reply)
+        user's earlier turns, oldest first; replies: the assistant's answers, oldest first."""
+        text = self.point(text, replies)
         previous = ""
         for earlier in history:  # each earlier turn made standalone in turn, so topics carry over several turns
             previous = previous if previous and self._tells_facts(earlier) else self._standalone(earlier, previous)
         return self._standalone(text, previous)
 
-    def traced(self, text: str, history: Sequence[str], reply: str = "") -> Rewrite:
+    def traced(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> Rewrite:
         """The standalone form of a turn and who made it."""
-        standalone = self.rewrite(text, history, reply)
+        standalone = self.rewrite(text, history, replies)
         return Rewrite(standalone, "rules" if standalone != text else "")
 
-    def point(self, text: str, reply: str) -> str:
-        """The turn with a pointer to an item of the assistant's last answer ('두 번째 건', 'the first one') replaced
-        by that item's words; the turn as it was when it points at nothing the answer lists."""
-        found = _POINTING.search(text) if reply else None
+    def point(self, text: str, replies: Sequence[str]) -> str:
+        """The turn with a pointer to an item the assistant listed ('두 번째 건', 'the first one') replaced by that
+        item's words, from the latest answer that lists that far; the turn as it was when none does."""
+        found = _POINTING.search(text) if replies else None
         if not found:
             return text
-        items = listed(reply)
         position = _POSITIONS[next(word for word in found.groupdict().values() if word).lower()]
-        if len(items) < 2 or position >= len(items):
-            return text
-        words = " ".join(self.topic_words(items[position], everything=True)) or items[position]
-        return f"{text[:found.start()]}{words}{text[found.end():]}".strip()
+        for reply in reversed(replies):
+            items = self.listed(reply)
+            if len(items) >= 2 and position < len(items):
+                words = " ".join(self.topic_words(items[position], everything=True)) or items[position]
+                return f"{text[:found.start()]}{words}{text[found.end():]}".strip()
+        return text
+
+    def listed(self, reply: str) -> list[str]:
+        """The things an answer lists, in order: its bullet or numbered lines, the first cells of its table rows, or
+        the parts of its sentence with the most commas and conjunctions ('A, B 그리고 C', '유형과 지역산업 …')."""
+        lines = [line.strip() for line in _CITATION_MARK.sub("\n", reply).splitlines() if line.strip()]
+        bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
+        if len(bullets) >= 2:
+            return bullets
+        rows = [line.split("|")[0].strip() for line in lines if "|" in line]
+        if len(rows) >= 2:
+            return rows
+        parts = [[p for part in _ENUMERATION.split(_PARENTHESES.sub("", line)) for p in self._conjoined(part)]
+                 for line in lines]
+        items = [item.strip(" .") for item in max(parts, key=len, default=[])]
+        if items:
+            items[0] = _LIST_LEAD.sub("", items[0])
+        return [item for item in items if item] if len(items) >= 2 else []
+
+    def _conjoined(self, text: str) -> list[str]:
+        """A text cut at its Korean conjunctive particles ('유형과 지역산업' → '유형', '지역산업'; Kiwi's JC, so
+        not '성과')."""
+        pieces, start = [], 0
+        for m in self._tokenizer.morphemes(text):
+            if m.tag == "JC":
+                pieces.append(text[start:m.start])
+                start = m.start + len(m.form)
+        return [*pieces, text[start:]]
 
     def needs_context(self, text: str) -> bool:
         """Whether a turn leans on the conversation for what it is about."""
@@ -166,7 +201,14 @@ class FollowUpRewriter:
             return False
         if _OPENING.match(text) or _PRONOUN.search(text) or _ELLIPSIS.search(text) or _nameless_reference(text):
             return True
+        if _SIDE.search(text) or self._points_back(text):
+            return True
         return len(self._content(text)) <= MAX_OWN_WORDS
+
+    def _points_back(self, text: str) -> bool:
+        """Whether a Korean turn opens with a determiner pointing back ('그 1%는', '이 사업은')."""
+        first = next(iter(self._tokenizer.morphemes(text)), None)
+        return first is not None and first.tag == "MM" and first.form in _POINTING_DETERMINERS
 
     def _tells_facts(self, text: str) -> bool:
         """Whether a turn only tells company facts, answering the assistant rather than asking ('청주 식품
@@ -281,23 +323,6 @@ def _correction(text: str) -> Correction | None:
             corrected = found.groupdict().get("x") or ""
             return Correction(_CORRECTION_OPENING.sub("", corrected).strip(), found["y"].strip())
     return None
-
-
-def listed(reply: str) -> list[str]:
-    """The things an answer lists, in order: its bullet or numbered lines, the first cells of its table rows, or the
-    parts of its sentence with the most commas ('자율형공장 30개 과제, 제조AI특화 스마트공장 400개 과제, …')."""
-    lines = [line.strip() for line in _CITATION_MARK.sub("\n", reply).splitlines() if line.strip()]
-    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
-    if len(bullets) >= 2:
-        return bullets
-    rows = [line.split("|")[0].strip() for line in lines if "|" in line]
-    if len(rows) >= 2:
-        return rows
-    sentence = max(lines, key=lambda line: len(_ENUMERATION.findall(line)), default="")
-    items = [_PARENTHESES.sub("", item).strip(" .") for item in _ENUMERATION.split(sentence)]
-    if items:
-        items[0] = _LIST_LEAD.sub("", items[0])
-    return [item for item in items if item] if len(items) >= 2 else []
 
 
 def _asks_again(text: str) -> bool:

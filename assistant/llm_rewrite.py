@@ -56,26 +56,26 @@ class LLMFollowUpRewriter:
         self._settings = settings
         self._tokenizer = tokenizer
 
-    def rewrite(self, text: str, history: Sequence[str], reply: str = "") -> str:
+    def rewrite(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> str:
         """The standalone form of a turn (the turn itself when it stands alone or nothing came before)."""
-        return self.traced(text, history, reply).text
+        return self.traced(text, history, replies).text
 
-    def traced(self, text: str, history: Sequence[str], reply: str = "") -> Rewrite:
-        """The standalone form of a turn and who made it. A pointer into the assistant's last answer ('the second
-        one') is the rules' to resolve: the model sees the item it points to."""
-        pointed = self._rules.point(text, reply)
+    def traced(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> Rewrite:
+        """The standalone form of a turn and who made it. A pointer into the assistant's list ('the second one') is
+        the rules' to resolve: the model sees the item it points to."""
+        pointed = self._rules.point(text, replies)
         if not history or not self._rules.needs_context(pointed):
             return Rewrite(pointed, "rules" if pointed != text else "")
         try:
             written = self._ask(_messages(pointed, history[-HISTORY_TURNS:]))
         except Exception as error:  # unreachable, late or failing model: the rules' rewrite stands in
             log.warning("LLM rewrite failed (%s: %s); using the rules'", type(error).__name__, error)
-            return self._rules.traced(text, history, reply)
+            return self._rules.traced(text, history, replies)
         written = written.strip().strip(_QUOTES).strip()
         problem = self._problem(written, pointed, history)
         if problem:
             log.info("LLM rewrite %r refused (%s); using the rules'", written, problem)
-            return self._rules.traced(text, history, reply)
+            return self._rules.traced(text, history, replies)
         return Rewrite(written, "llm")
 
     def _problem(self, written: str, text: str, history: Sequence[str]) -> str | None:

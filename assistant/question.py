@@ -82,8 +82,8 @@ class QuestionParser:
             )
         text, personal = mask(text)
         asked = [mask(turn)[0] for turn in (_tidy(u.content) for u in history if u.role == "user") if turn]
-        # The answer the turn follows, if the conversation ends with one: what 'the second one' points into.
-        reply = mask(_tidy(history[-1].content))[0] if history and history[-1].role == "assistant" else ""
+        # The assistant's answers: what 'the second one' points into.
+        replies = [mask(turn)[0] for turn in (_tidy(u.content) for u in history if u.role == "assistant") if turn]
         language = detect_language(text)
         outcome = self._router.route(text) if self._router else None
         about = Eligibility(False)
@@ -93,7 +93,7 @@ class QuestionParser:
             standalone = f"{about.continues} {text}" if about.continues else text
         # A presumed off-topic turn is still searched, so it needs its standalone form as much as any other.
         if outcome in (None, PRESUMED) and not about.asked and self._rewriter:
-            standalone, rewritten_by = self._rewriter.traced(text, asked, reply)
+            standalone, rewritten_by = self._rewriter.traced(text, asked, replies)
             if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
         parts = split_question(standalone)

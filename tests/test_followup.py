@@ -129,9 +129,13 @@ def test_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
      "how much does the government pay for the first one?", "how much does the government pay for Autonomous factories?"),
     ("- 자율형공장\n- 제조AI특화 스마트공장\n- 상생형 AI트랙", "마지막 거는 누가 신청해요?", "상생형 AI트랙는 누가 신청해요?"),
     ("전라북도 | 농생명 바이오 | 67억 원 [1] 경상북도 | 배터리 | 50억 원 [1]", "Und das zweite?", "Und 경상북도?"),
+    # a comma inside a number or brackets parts no items; '뒤에 거' is the latter, 'beim ersten' the first
+    ("AX 스프린트 우대트랙(1,400억 원, 신설), 케이뷰티론, 그리고 비수도권 우대가 있습니다.", "두번째거 한도는?", "케이뷰티론 한도는?"),
+    ("제조현장 문제해결 유형과 지역산업 육성 유형의 두 가지입니다.", "뒤에 거는 어떻게 해요?", "지역산업 육성 유형 가지는 어떻게 해요?"),
+    ("Regulierung, Fachkräfte und Innovation.", "Was ist beim ersten geplant?", "Was ist Regulierung geplant?"),
 ])
 def test_a_pointer_into_the_assistants_list_is_replaced_by_the_item(reply, turn, expected):
-    assert REWRITER.point(turn, reply) == expected
+    assert REWRITER.point(turn, [reply]) == expected
 
 
 @pytest.mark.parametrize("reply, turn", [
@@ -141,13 +145,35 @@ def test_a_pointer_into_the_assistants_list_is_replaced_by_the_item(reply, turn,
     ("A, B", "the third one?"),  # past the end of the list
 ])
 def test_turns_that_point_at_nothing_listed_stay_as_they_are(reply, turn):
-    assert REWRITER.point(turn, reply) == turn
+    assert REWRITER.point(turn, [reply]) == turn
 
 
 def test_a_follow_up_pointing_into_the_answer_names_the_item_and_keeps_the_conversations_topic():
     history = ["2026 통합공고에 AI 공장 세부사업이 뭐뭐 있어요?"]
     reply = "자율형공장 30개 과제, 제조AI특화 스마트공장 400개 과제, 대중소 상생형 AI트랙 20개 과제입니다."
-    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history, reply) == "제조AI특화 스마트공장 400개 과제은 얼마 지원해요?"
+    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history, [reply]) == "제조AI특화 스마트공장 400개 과제은 얼마 지원해요?"
     assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history) == (
         "2026 통합공고 AI 공장 세부사업 두 번째 건은 얼마 지원해요?"  # without the answer, the topic is all there is
     )
+
+
+def test_a_pointer_goes_to_the_latest_answer_that_lists_that_far():
+    replies = ["규제 신속확인, 실증특례, 임시허가입니다.", "문의하면 30일 안에 회신합니다."]
+    assert REWRITER.point("그럼 세 번째 건요?", replies) == "그럼 임시허가요?"
+    assert REWRITER.point("그럼 세 번째 건요?", [*replies, "A, B, C입니다."]) == "그럼 C요?"
+
+
+@pytest.mark.parametrize("history, turn", [
+    (["산업 AI 내재화 전략 목표가 뭐예요?"], "그 1%는 어디서 나온 수치임?"),  # a determiner pointing back
+    (["규제자유특구 처음 지정된 게 언제예요?"], "그7곳 기대효과는?"),
+    (["Wie viel geht in die regionalen Wachstumsindustrien?"], "R&D 쪽은 얼마 배정돼요?"),  # the other side of it
+    (["글로벌 혁신특구 국제공동 R&D는 어떤 기관들이랑 해요?"], "Gibt es dabei auch Hilfe gegen Technologieabfluss?"),
+])
+def test_turns_pointing_back_in_other_ways_take_the_topic(history, turn):
+    assert NAMING.rewrite(turn, history).endswith(turn) and NAMING.rewrite(turn, history) != turn
+
+
+def test_saying_the_topic_switches_keeps_the_old_one_out():
+    history = ["How big was the smart factory budget in 2019?"]
+    turn = "Switching topics - what's this one-strike-out rule in the 2026 policy loans?"
+    assert NAMING.rewrite(turn, history) == turn

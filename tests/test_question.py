@@ -58,9 +58,9 @@ def test_a_follow_up_points_into_the_answer_that_ends_the_conversation_with_its_
     asked = Utterance("user", "AI 공장 세부사업이 뭐뭐 있어요?")
     listing = Utterance("assistant", "자율형공장, 제조AI특화 스마트공장, 상생형 AI트랙입니다.")
     assert service.parse("두 번째 건은 누가 해요?", [asked, listing]).text.startswith("제조AI특화 스마트공장")
-    # only an answer to the last question counts: after a newer question, 'the second one' points nowhere in it
-    later = service.parse("두 번째 건은 누가 해요?", [asked, listing, Utterance("user", "규제자유특구는 뭐예요?")])
-    assert "제조AI특화" not in later.text
+    # an answer that lists nothing since does not hide the list: 'the second one' still points into it
+    later = [Utterance("user", "신청은 언제 해요?"), Utterance("assistant", "3월에 접수합니다.")]
+    assert service.parse("두 번째 건은 누가 해요?", [asked, listing, *later]).text.startswith("제조AI특화 스마트공장")
     contacts = Utterance("assistant", "담당: 010-1234-5678, hong@example.com")
     pointed = service.parse("What about the first one?", [asked, contacts])
     assert "010-1234-5678" not in pointed.text and "전화번호" in pointed.text  # the mask's word, not the number

@@ -4,7 +4,7 @@ address counts as the client behind a proxy. And the chat's queue limits: a full
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
@@ -146,7 +146,10 @@ def test_the_chat_shares_the_limit_says_so_in_its_language_and_keeps_the_questio
         context.close()
 
 
-def test_a_full_chat_queue_refuses_a_question_at_once_instead_of_keeping_it_waiting(indexed, tmp_path_factory) -> None:
+@pytest.fixture
+def full_queue(indexed, tmp_path_factory) -> Iterator[tuple[str, Callable[[str], httpx.Response]]]:
+    """A served chat whose queue is full (one answer worked on, held by a chat model that never answers; one
+    waiting), and how the browser sends a question to it."""
     from assistant_ui.server import build_server
 
     settings, _ = indexed
@@ -171,5 +174,32 @@ def test_a_full_chat_queue_refuses_a_question_at_once_instead_of_keeping_it_wait
             assert ask("first").status_code == 200
             assert model.accepted.wait(60)  # the first answer is being worked on (the one allowed at a time)
             assert ask("second").status_code == 200  # waits: the queue's one place
-            refused = ask("third")
-            assert refused.status_code == 503 and "Queue is full" in refused.json()["detail"]
+            yield url, ask
+
+
+def test_a_full_chat_queue_refuses_a_question_at_once_instead_of_keeping_it_waiting(full_queue) -> None:
+    _, ask = full_queue
+    refused = ask("third")
+    assert refused.status_code == 503 and "Queue is full" in refused.json()["detail"]
+
+
+@pytest.mark.browser
+def test_the_chat_says_its_queue_is_full_in_the_pages_language_and_keeps_the_question(browser, full_queue) -> None:
+    from assistant_ui.strings import text
+
+    url, _ = full_queue
+    page = browser.new_page()
+    try:
+        page.set_default_timeout(60_000)
+        page.goto(url + "/")
+        box = page.locator("#question textarea")
+        for language, question in (("ko", "산업 디지털 혁신 펀드는 얼마 규모인가요?"), ("en", "How big is the DX fund?")):
+            if language == "en":
+                page.locator("#language").get_by_text("English").click()
+            box.fill(question)
+            page.locator("#send").click()
+            page.get_by_text(text("queue_full", language)).first.wait_for()
+            assert box.input_value() == question  # nothing lost: it can be sent again
+        assert page.get_by_text("currently busy").count() == 0  # Gradio's English words are never left showing
+    finally:
+        page.close()

@@ -3,6 +3,7 @@ with the programs it qualifies for, Korean first with an English switch. It rend
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -26,6 +27,33 @@ SCROLL_TO_TARGET = """() => {
     const target = id && document.getElementById(id);
     if (target) target.scrollIntoView({block: 'nearest'});
 }"""
+
+
+# Gradio's own toast for a full queue is English and comes from its bundled client (no hook or translation reaches
+# it); the page rewrites it into the language chosen, as soon as it is shown.
+QUEUE_FULL_SCRIPT = """<script>
+(() => {
+    const english = "This application is currently busy";
+    const said = %s;
+    const language = () => document.querySelector("#language input:checked")?.value === "en" ? "en" : "ko";
+    const translate = (root) => {
+        if (!root) return;
+        const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+        for (let node = walker.currentNode; node; node = walker.nextNode()) {
+            if (node.nodeType === Node.TEXT_NODE && node.nodeValue.includes(english)) node.nodeValue = said[language()];
+        }
+    };
+    new MutationObserver((changes) => changes.forEach((change) => {
+        if (change.type === "characterData") translate(change.target);
+        change.addedNodes.forEach(translate);
+    })).observe(document.documentElement, {childList: true, subtree: true, characterData: true});
+})();
+</script>"""
+
+
+def queue_full_script() -> str:
+    """The page's script that shows Gradio's full-queue toast in the page's language."""
+    return QUEUE_FULL_SCRIPT % json.dumps({language: text("queue_full", language) for _, language in LANGUAGES})
 
 
 def footer(language: str, document_count: int) -> str:

@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
+from itertools import zip_longest
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -114,10 +115,10 @@ def respond(
     earlier = list(asked or [])[-KEPT_TURNS:] if history else []
     answers = dict(turns or {}) if history else {}
     kept = earlier
-    conversation = [Utterance("user", turn) for turn in earlier]
-    # When the chat ends with an answer, a follow-up may point into it ('the second one').
-    if earlier and (last := answers.get(len(history) - 1)):
-        conversation.append(Utterance("assistant", last.answer.text))
+    # The earlier questions, each followed by its answer where there was one: 'the second one' may point into them.
+    replies = [answers[k].answer.text for k in sorted(answers)][-len(earlier):] if earlier else []
+    conversation = [Utterance(role, said) for pair in zip_longest(earlier, replies) for role, said in
+                    zip(("user", "assistant"), pair) if said]
     if question and question.strip():
         history.append({"role": "user", "content": shown_question(question)})
         kept = [*earlier, mask(question)[0]]  # the conversation is kept without personal data

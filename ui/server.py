@@ -18,7 +18,7 @@ from assistant.inquiries import InquiryDesk
 from assistant.service import AssistantService
 
 from .api import api
-from .app import build_app
+from .app import build_app, queue_full_script
 from .auth import StaffAuth, login_redirect
 from .ratelimit import RateLimiter
 from .source_view import source_router
@@ -55,7 +55,7 @@ def build_server(service: AssistantService, store: DataStore | None = None) -> F
     chat = build_app(desk, asks).queue(
         default_concurrency_limit=settings.ui.queue_concurrency, max_size=settings.ui.queue_size)
     # Last: the chat answers every path not taken above.
-    gr.mount_gradio_app(server, chat, path="")
+    gr.mount_gradio_app(server, chat, path="", head=queue_full_script())
     return server
 
 

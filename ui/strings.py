@@ -39,6 +39,10 @@ STRINGS: dict[str, tuple[str, str]] = {
         "짧은 시간에 질문이 너무 많았습니다. {seconds}초 뒤에 다시 보내 주세요. 입력한 질문은 그대로 남아 있습니다.",
         "Too many questions in a short time; please send it again in {seconds} s. Your question is still in the box.",
     ),
+    "queue_full": (
+        "지금은 기다리는 질문이 많아 받을 수 없습니다. 입력한 질문은 그대로 남아 있으니 잠시 뒤에 다시 보내 주세요.",
+        "Too many questions are waiting right now. Your question is still in the box: please send it again in a moment.",
+    ),
     "too_many_requests": (
         "짧은 시간에 요청이 너무 많았습니다. {seconds}초 뒤에 다시 시도해 주세요.",
         "Too many requests in a short time; please try again in {seconds} s.",
