@@ -27,18 +27,24 @@ def numeric_values(text: str) -> set[float]:
     for match in _TERM.finditer(text):
         number = float(match.group("n").replace(",", ""))
         korean, word = match.group("ko"), (match.group("word") or "").lower()
+        # Only spaces between two terms continue an amount ('67조 [1]' and '67조, 2026' do not).
+        adjacent = run_unit is not None and not text[run_end:match.start()].strip()
+        if korean == "조" and text[max(0, match.start() - 1):match.start()] == "제":
+            values.add(number)  # '제67조' is Article 67 of a law, not 67 trillion
+            run_unit = None
+            continue
         if korean:
             unit = _KOREAN_UNITS[korean]
             # '1조 1,347억': a smaller unit right after a larger one continues the same amount.
-            if run_unit and unit < run_unit and match.start() - run_end <= 2:
+            if adjacent and unit < run_unit:
                 run_value += number * unit
             else:
                 run_value = number * unit
             run_unit, run_end = unit, match.end()
             values.add(run_value)
             continue
-        if run_unit and match.start() - run_end <= 2 and number < 10**4:
-            values.add(run_value + number)  # '1만 2,000' = 12,000
+        if adjacent and run_unit == _KOREAN_UNITS["만"] and number < 10**4:
+            values.add(run_value + number)  # '1만 2,000' = 12,000, but '67조 2026년' is two numbers
         run_unit = None
         values.add(number * _WORD_UNITS.get(word, 1))
     return values

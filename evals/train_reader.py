@@ -11,6 +11,12 @@ Labelled data, never from the measurement sets:
   nothing answers an unanswerable case, nor an answerable one asked again with its answering sentences removed.
 - The news set (evals/train/news/: press releases and news reports in Korean, English and German, written like the
   real thing, with questions in all three languages and in-scope near misses), labelled like the suites.
+- SQuAD 2.0 (--squad: the dev-v2.0.json of the CS224n split, 16 English Wikipedia articles, CC BY-SA 4.0; from
+  github.com/chrischute/squad, data/dev-v2.0.json), every other question: English sentences, and questions written
+  to look answerable from the paragraph they were asked about but not answered by it, the in-scope near misses the
+  other workloads only simulate. Its articles 12-15 are development. Not in the shipped reader: tried in session 11,
+  it added nothing (the bundled reader, never trained on it, already picks the answering sentence for 79% of these
+  development questions; trained with it, 78.5%), and these signals do not tell its impossible questions apart.
 Articles 56-69, a fifth of the suite cases and the news questions about every fourth document of each language are
 the development split: the model is fitted on the rest, the threshold is chosen on the development split (the
 highest that abstains on at most 5% of its answerable questions and at most 10% of its answerable news questions),
@@ -38,10 +44,11 @@ from assistant.grounding import squash
 from assistant.metrics import fact_present
 from assistant.reading import BUNDLED_MODEL, FEATURES
 from assistant.service import AssistantService
-from korquad import DEFAULT_PATH, TRAIN_ARTICLES, questions, write_articles
+from korquad import DEFAULT_PATH, TRAIN_ARTICLES, document_name, questions, write_articles
 
 ROOT = Path(__file__).resolve().parents[1]
 DEV_ARTICLES = range(56, 70)
+SQUAD_DEV_ARTICLES = range(12, 16)
 # Extra passages retrieved when the gold article's are removed, so the question still gets a full set.
 EXCLUDE_EXTRA = 20
 # The share of answerable development questions the threshold may abstain on: at most 5% of all of them (the issue's
@@ -49,7 +56,9 @@ EXCLUDE_EXTRA = 20
 LIMITS = ((None, 0.05), (("news",), 0.10))
 # Kinds of unanswerable questions: the answer's document removed, the answer's sentences removed (an in-scope near
 # miss), and the suites' own.
-UNANSWERABLE_ORIGINS = ("korquad-elsewhere", "korquad-dropped", "suite", "suite-dropped", "news", "news-dropped")
+UNANSWERABLE_ORIGINS = (
+    "korquad-elsewhere", "korquad-dropped", "suite", "suite-dropped", "news", "news-dropped", "squad-impossible",
+)
 NEWS = ROOT / "evals" / "train" / "news"
 # Workloads written by hand (the suites, the news set): few questions, but the only in-scope near misses written as
 # such and the only documents like the held-out kind, so their questions count this much more.
@@ -103,6 +112,23 @@ def _asked(q, key: str, text: str, n: int) -> list[Item]:
         items.append(Item(key + "-x", text, False, _nothing, frozenset(), "korquad-elsewhere", dev, source))
     elif n % 4 == 1:
         items.append(Item(key + "-d", text, False, _nothing, frozenset(), "korquad-dropped", dev, drop=answers))
+    return items
+
+
+def squad_items(path: Path) -> list[Item]:
+    """Every other SQuAD 2.0 question: an answerable one over its article's gold span, an impossible one (is_impossible)
+    as a question nothing answers."""
+    items = []
+    for i, article in enumerate(json.loads(path.read_text(encoding="utf-8"))["data"]):
+        source, dev = document_name(i), i in SQUAD_DEV_ARTICLES
+        asked = [qa for paragraph in article["paragraphs"] for qa in paragraph["qas"]][::2]
+        for qa in asked:
+            if qa["is_impossible"]:
+                items.append(Item(qa["id"], qa["question"], False, _nothing, frozenset(), "squad-impossible", dev))
+                continue
+            span = squash(qa["answers"][0]["text"])
+            answers = lambda sentence, src, span=span, source=source: src == source and span in squash(sentence)
+            items.append(Item(qa["id"], qa["question"], True, answers, frozenset({source}), "squad", dev))
     return items
 
 
@@ -179,6 +205,8 @@ def build(args) -> dict[str, np.ndarray]:
         "suite": ("suite", lambda: (ROOT / "corpus", suite_items())),
         "news": ("news", lambda: (NEWS / "docs", news_items())),
     }
+    if args.squad:
+        workloads["squad"] = ("squad", lambda: (write_articles(args.squad, args.work / "squad-docs"), squad_items(args.squad)))
     parts = []
     for name, (index, source) in workloads.items():
         cache = args.work / f"examples-{name}.npz"
@@ -262,7 +290,10 @@ def report(table: list[dict], threshold: float) -> dict[str, float]:
             f"false_abstention_{origin}": share([t["best"] < threshold for t in answerable if t["origin"] == origin])
             for origin in HANDWRITTEN
         },
-        "top1_right_news": share([t["right"] for t in answerable if t["reachable"] and t["origin"] == "news"]),
+        **{
+            f"top1_right_{origin}": share([t["right"] for t in answerable if t["reachable"] and t["origin"] == origin])
+            for origin in ("korquad", "squad", *HANDWRITTEN)
+        },
         **{
             f"abstained_{origin}": share([t["best"] < threshold for t in table if t["origin"] == origin and not t["answerable"]])
             for origin in UNANSWERABLE_ORIGINS
@@ -286,8 +317,9 @@ def main() -> None:
     parser.add_argument("--korquad", type=Path, default=DEFAULT_PATH)
     parser.add_argument("--work", type=Path, default=ROOT / "results" / "reader")
     parser.add_argument("--out", type=Path, default=BUNDLED_MODEL)
+    parser.add_argument("--squad", type=Path, default=None, help="SQuAD 2.0 dev JSON (see above); left out when not given.")
     parser.add_argument(
-        "--rebuild", nargs="*", choices=["korquad", "translated", "suite", "news"], default=None,
+        "--rebuild", nargs="*", choices=["korquad", "translated", "suite", "news", "squad"], default=None,
         help="Recompute the examples (all, or the named workloads) after the code or the suites changed.",
     )
     args = parser.parse_args()
@@ -307,8 +339,9 @@ def main() -> None:
         r = report(dev_table, t)
         print(f"  at {t:.2f}: " + ", ".join(f"{k} {v:.3f}" for k, v in r.items()))
     final = fit(data["rows"], data["label"], weights)
-    note = (f"{date.today().isoformat()}: KorQuAD dev articles 0-69 (Korean, English, German questions), evals/*.jsonl and "
-            f"evals/train/news; threshold {threshold:.2f} chosen on articles 56-69, a fifth of the suite cases and the news "
+    squad = ", SQuAD 2.0 dev (CS224n half, every other question)" if args.squad else ""
+    note = (f"{date.today().isoformat()}: KorQuAD dev articles 0-69 (Korean, English, German questions), evals/*.jsonl, "
+            f"evals/train/news{squad}; threshold {threshold:.2f} chosen on articles 56-69, a fifth of the suite cases and the news "
             f"questions about every fourth document of each language")
     args.out.write_text(json.dumps(export(final, threshold, note)), encoding="utf-8")
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} KB)")

@@ -22,3 +22,9 @@ def test_the_same_amount_written_differently_has_one_value(korean, other):
 def test_plain_numbers_and_percentages():
     assert numeric_values("2030년까지 500개, 40% 이상") == {2030.0, 500.0, 40.0}
     assert numeric_values("no numbers here") == set()
+
+
+def test_an_article_of_a_law_a_citation_marker_and_a_year_are_no_part_of_an_amount():
+    assert numeric_values("중소기업진흥법 제67조") == {67.0}  # Article 67, not 67 trillion
+    assert numeric_values("총 67조 [1] 2026년") == {67e12, 1.0, 2026.0}
+    assert numeric_values("4조 4,313억 원, 2026년") == {4e12, 4.4313e12, 2026.0}
