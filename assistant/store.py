@@ -21,6 +21,8 @@ from .store_errors import IndexNotWritable, StoreUnavailable, not_writable
 _BATCH = 1000
 # The collection beside the chunks' that holds the vectors of their quotable sentences.
 SENTENCES = "{}-sentences"
+# The metadata field, on a version's first chunk, listing the sentence vectors the version uses.
+SENTENCE_IDS = "sentence_ids"
 # Collection metadata key of the mark that every completed write changes, so readers in other processes notice.
 GENERATION = "generation"
 
@@ -166,8 +168,8 @@ class ChunkStore:
     def _sentences(self, create: bool = True):
         """The collection of sentence vectors, keyed by the sentence itself: identical sentences of two documents
         share one vector, and a vector that is missing (never written, or cut off by a kill) is computed instead, so it
-        is a cache that cannot show anything half-written. Vectors of deleted documents stay until the index is
-        rebuilt (a few KB per sentence). Without create, None when there is none: a reader must not write into an
+        is a cache that cannot show anything half-written. A replaced or removed version's vectors go with it. Without
+        create, None when there is none: a reader must not write into an
         index (a baseline's, say) it only reads."""
         from chromadb.errors import NotFoundError
 
@@ -300,6 +302,8 @@ class ChunkStore:
         key = hashlib.sha256(f"{source}\0{doc_hash}".encode()).hexdigest()[:16]
         ids = [f"{key}-{c.position}" for c in chunks]
         metas = [_metadata(c, doc_hash, len(chunks), t) for c, t in zip(chunks, tokens)]
+        if metas and sentences:  # which sentence vectors the version uses, so that replacing it can drop the rest
+            metas[0][SENTENCE_IDS] = " ".join(sorted({_sentence_id(s) for s in sentences}))
         with self._server(), self._disk():
             self._store_sentences(sentences)
             for start in range(0, len(chunks), _BATCH):
@@ -315,10 +319,20 @@ class ChunkStore:
             self._written()
 
     def _delete_where(self, source: str, keep: str | None) -> None:
+        """Delete a source's chunks of every version but keep, and the sentence vectors only they used."""
         ids, _, metas = self._all(where={"source": source}, documents=False)
         stale = [i for i, m in zip(ids, metas) if m["doc_hash"] != keep]
         for start in range(0, len(stale), _BATCH):
             self._vectors.delete(ids=stale[start : start + _BATCH])
+        kept: set[str] = set()
+        dropped: set[str] = set()
+        for m in metas:
+            (kept if m["doc_hash"] == keep else dropped).update(m.get(SENTENCE_IDS, "").split())
+        unused = sorted(dropped - kept)
+        collection = self._sentences(create=False) if unused else None
+        # A sentence another document also quotes loses its vector too: the reader embeds it again when it is read.
+        for start in range(0, len(unused) if collection is not None else 0, _BATCH):
+            collection.delete(ids=unused[start : start + _BATCH])
 
     def copy_to(self, target: ChunkStore) -> int:
         """Copy every chunk with its vector and metadata, and the sentence vectors, into another store (an embedded

@@ -118,3 +118,16 @@ def test_sentence_vectors_are_stored_once_and_read_back(tmp_path):
     expected = UniversalSentenceEncoderEmbeddings().embed_documents(sentences)
     assert found[2] is None
     assert all(abs(x - y) < 1e-5 for got, want in zip(found[:2], expected) for x, y in zip(got, want))
+
+
+def test_a_replaced_or_removed_version_takes_the_sentence_vectors_only_it_used(tmp_path, embeddings):
+    store = ChunkStore(StoreSettings(), tmp_path, embeddings)
+    kept, old, new = "신청은 누리집에서 받는다.", "기업당 최대 1억 원을 지원한다.", "기업당 최대 2억 원을 지원한다."
+    v1 = _chunks("a.md", [f"{old} {kept}"])
+    store.replace_document("a.md", "h1", v1, _tokens(v1), [old, kept])
+    v2 = _chunks("a.md", [f"{new} {kept}"])
+    store.replace_document("a.md", "h2", v2, _tokens(v2), [new, kept])
+    found = ChunkStore(StoreSettings(), tmp_path, embeddings).sentence_vectors([old, kept, new])
+    assert found[0] is None and found[1] is not None and found[2] is not None
+    store.remove_document("a.md")
+    assert store.sentence_vectors([kept, new]) == [None, None]
