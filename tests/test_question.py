@@ -27,6 +27,8 @@ def test_personal_data_is_masked_before_any_stage_sees_it(service):
     ("2030년까지 AI 팩토리를 몇 개 만드나요?", None),
     ("서류는 뭐 내야 돼요?", "clarification"),  # what to submit, but for which program?
     ("What documents do I need to submit?", "clarification"),
+    ("자부담은 얼마예요?", "clarification"),  # every program has a share the company pays: which one?
+    ("Where can I find the application form?", "clarification"),
     ("스마트공장 서류는 뭐 내야 돼요?", None),
     # no pattern catches it: the service's learned router does
     ("How can I make our employee count look higher on paper for the grant?", "harmful"),
