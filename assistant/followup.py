@@ -78,6 +78,8 @@ _POINTER = re.compile(r"^(?:그거|그건|그것|그게|이거|이건|that(?:\s+
 # A name in an English turn: a capitalised word after the first ('the KOSME call centre', 'in Seoul').
 _NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w.&-]*|\b[A-Z]{2,}\b")
 _DEFINITE = re.compile(r"\bthe\b", re.I)
+_DEFINITE_DE = re.compile(r"\b(?:der|die|das|den|dem|des)\b", re.I)
+_GERMAN_NAME = re.compile(r"[A-Z]{2,}|\d")
 # A pointer to an item the assistant's last answer listed: '두 번째 건', '마지막 거는', 'the first one', 'that last
 # one', 'the latter', 'das zweite?'. A bare ordinal before another noun ('the first zones', '두 번째 지정') is not one.
 _ITEM_NOUN = r"(?:\s*(?:것|거|건|꺼|사업|과제|항목|프로그램)|(?=[은는이가을를요의]|\s*[?？]|$))"
@@ -333,6 +335,10 @@ def _asks_again(text: str) -> bool:
 
 
 def _nameless_reference(text: str) -> bool:
-    """Whether an English turn refers to something with 'the' while naming nothing itself ('What standards must
-    the project apply?'): a new subject comes with a name ('the KOSME call centre')."""
-    return detect_language(text) == "en" and bool(_DEFINITE.search(text)) and not _NAME.search(text)
+    """Whether an English or German turn refers to something with 'the' while naming nothing itself ('What standards
+    must the project apply?', 'Wo soll der Pilotpark gebaut werden?'): a new subject comes with a name ('the KOSME
+    call centre'; in German, where every noun is capitalised, an acronym or a number: 'der RE100-Industriepark')."""
+    language = detect_language(text)
+    if language == "de":
+        return bool(_DEFINITE_DE.search(text)) and not _GERMAN_NAME.search(text)
+    return language == "en" and bool(_DEFINITE.search(text)) and not _NAME.search(text)

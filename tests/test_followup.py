@@ -117,6 +117,7 @@ def test_an_english_turn_pointing_back_with_the_and_naming_nothing_takes_the_top
     "are there grants for hiring young engineers",  # 'there' of 'are there' points nowhere
     "gibt es Zuschüsse für Roboter in Busan",  # nor does 'es' of 'gibt es'
     "unrelated, but how many industrial complexes are there in Korea?",
+    "Wo soll der RE100-Industriepark gebaut werden?",  # German nouns are all capitalised: a name has an acronym
 ])
 def test_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
     assert NAMING.rewrite(turn, ["Who can apply to the 2026 autonomous factory programme?"]) == turn
@@ -168,6 +169,7 @@ def test_a_pointer_goes_to_the_latest_answer_that_lists_that_far():
     (["규제자유특구 처음 지정된 게 언제예요?"], "그7곳 기대효과는?"),
     (["Wie viel geht in die regionalen Wachstumsindustrien?"], "R&D 쪽은 얼마 배정돼요?"),  # the other side of it
     (["글로벌 혁신특구 국제공동 R&D는 어떤 기관들이랑 해요?"], "Gibt es dabei auch Hilfe gegen Technologieabfluss?"),
+    (["Was plant das Ministerium bei den RE100-Industrieparks?"], "Wo genau soll der Pilotpark gebaut werden?"),
 ])
 def test_turns_pointing_back_in_other_ways_take_the_topic(history, turn):
     assert NAMING.rewrite(turn, history).endswith(turn) and NAMING.rewrite(turn, history) != turn
