@@ -41,7 +41,7 @@ _PRONOUN = re.compile(
 # '수행 기간은요?', '2호는요?', '업력이 딱 7년이면요?': the subject is left to the conversation.
 _ELLIPSIS = re.compile(r"(?:(?:은|는|이면|면)요\s*[?？]*|[은는]\s*[?？]+)\s*$")
 # '그 1%는 …', '이 사업은 …', '그7곳 …': a determiner pointing back (Kiwi's MM), not '그린' or '이번'.
-_POINTING_DETERMINERS = {"그", "이", "저", "해당"}
+_POINTING_DETERMINERS = {"그", "이", "저", "해당", "그런", "이런", "저런"}
 # 'R&D 쪽은 얼마예요?': the other side of what was asked.
 _SIDE = re.compile(r"\S\s*쪽(?:은|는|도)(?=\s|[?？]|$)")
 _EDGE = re.compile(r"^[\"'(\[]+|[\"')\].,?!:;？]+$")
@@ -72,7 +72,9 @@ _CORRECTIONS = (
     re.compile(r"^\s*아니(?:요|고)?[\s,]+(?P<y>.*)$"),
 )
 # Words opening a correction that are no part of what it corrects: '아니 그거 말고', 'no wait, I meant'.
-_CORRECTION_OPENING = re.compile(r"^\s*(?:(?:아니(?:요|고)?|아|no|nein|sorry|wait)[\s,.]+)+", re.I)
+_CORRECTION_OPENING = re.compile(
+    r"^\s*(?:(?:아니(?:요|고)?|아|죄송(?:해요|합니다)?|미안(?:해요|합니다)?|no|nein|sorry|wait)[\s,.]+)+", re.I
+)
 # A corrected thing named by pointing back: '그거 말고' is the previous question's subject.
 _POINTER = re.compile(r"^(?:그거|그건|그것|그게|이거|이건|that(?:\s+one)?|it|this|das)$", re.I)
 # A name in an English turn: a capitalised word after the first ('the KOSME call centre', 'in Seoul').
@@ -82,7 +84,7 @@ _DEFINITE_DE = re.compile(r"\b(?:der|die|das|den|dem|des)\b", re.I)
 _GERMAN_NAME = re.compile(r"[A-Z]{2,}|\d")
 # A pointer to an item the assistant's last answer listed: '두 번째 건', '마지막 거는', 'the first one', 'that last
 # one', 'the latter', 'das zweite?'. A bare ordinal before another noun ('the first zones', '두 번째 지정') is not one.
-_ITEM_NOUN = r"(?:\s*(?:것|거|건|꺼|사업|과제|항목|프로그램)|(?=[은는이가을를요의]|\s*[?？]|$))"
+_ITEM_NOUN = r"(?:\s*(?:것|거|건|꺼|곳|데|사업|과제|항목|프로그램|지역|기관|분과|유형|트랙)|(?=[은는이가을를요의]|\s*[?？]|$))"
 _POINTING = re.compile(
     rf"(?:그\s*중\s*)?(?:(?P<ko>첫|두|세|네|다섯)\s*번째|(?P<ko2>첫째|둘째|셋째|넷째|마지막)){_ITEM_NOUN}"
     r"|(?P<ko3>앞|뒤)(?:에|의)?\s*(?:것|거|건|꺼)|(?P<ko4>후자)"
@@ -90,7 +92,7 @@ _POINTING = re.compile(
     r"(?=\s*[?,.]|\s+of\s+them\b))|(?P<en2>former|latter)\b)"
     # German nouns are capitalised: an ordinal before a lower-case word or a stop stands for a noun ('beim ersten').
     r"|\b(?:der|die|das|dem|den|beim|vom|zum|im|am)\s+(?P<de>erst|zweit|dritt|viert|fünft|letzt)(?:e|en|er|es|em)\b"
-    r"(?=\s*[?,.]|\s+[a-zäöü]|\s*$)",
+    r"(?=\s*[?,.:;!]|\s+[a-zäöü]|\s*$)",
     re.I,
 )
 _POSITIONS = {
@@ -141,7 +143,10 @@ class FollowUpRewriter:
         user's earlier turns, oldest first; replies: the assistant's answers, oldest first."""
         text = self.point(text, replies)
         previous = ""
-        for earlier in history:  # each earlier turn made standalone in turn, so topics carry over several turns
+        # Each earlier turn made standalone in turn, so topics carry over several turns; its pointer goes into the
+        # answers given before it (the i-th user turn follows the first i answers).
+        for i, earlier in enumerate(history):
+            earlier = self.point(earlier, replies[:i])
             previous = previous if previous and self._tells_facts(earlier) else self._standalone(earlier, previous)
         return self._standalone(text, previous)
 
@@ -208,8 +213,9 @@ class FollowUpRewriter:
         return len(self._content(text)) <= MAX_OWN_WORDS
 
     def _points_back(self, text: str) -> bool:
-        """Whether a Korean turn opens with a determiner pointing back ('그 1%는', '이 사업은')."""
-        first = next(iter(self._tokenizer.morphemes(text)), None)
+        """Whether a Korean turn opens with a determiner pointing back ('그 1%는', '이 사업은', '이런 전략은')."""
+        # After a conjunctive adverb ('근데 이런 전략은 …').
+        first = next((m for m in self._tokenizer.morphemes(text) if m.tag != "MAJ"), None)
         return first is not None and first.tag == "MM" and first.form in _POINTING_DETERMINERS
 
     def _tells_facts(self, text: str) -> bool:
@@ -341,4 +347,5 @@ def _nameless_reference(text: str) -> bool:
     language = detect_language(text)
     if language == "de":
         return bool(_DEFINITE_DE.search(text)) and not _GERMAN_NAME.search(text)
-    return language == "en" and bool(_DEFINITE.search(text)) and not _NAME.search(text)
+    short = len(text.split()) <= MAX_REASK_WORDS  # 'how much per project tho?' names nothing either
+    return language == "en" and (short or bool(_DEFINITE.search(text))) and not _NAME.search(text)

@@ -17,8 +17,8 @@ from .pii import mask
 from .profile import Profile
 from .router import Router
 from .schema import Utterance
-from .routing import PRESUMED, is_vague
-from .text import clean, detect_language, split_question
+from .routing import GENERIC, PRESUMED, is_vague
+from .text import QUESTION_WORD, clean, detect_language, split_question
 from .tokens import Tokenizer
 
 
@@ -86,6 +86,8 @@ class QuestionParser:
         replies = [mask(turn)[0] for turn in (_tidy(u.content) for u in history if u.role == "assistant") if turn]
         language = detect_language(text)
         outcome = self._router.route(text) if self._router else None
+        if outcome == "small_talk" and asked and self._asks_about_support(text):
+            outcome = None  # '금리는요?' after a question about a loan is a follow-up, however short
         about = Eligibility(False)
         standalone, rewritten_by = text, ""
         if outcome is None and self._eligibility:
@@ -101,6 +103,11 @@ class QuestionParser:
         return Question(
             standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal, rewritten_by
         )
+
+    def _asks_about_support(self, text: str) -> bool:
+        """Whether a turn asks something with a word every support program has ('금리', 'deadline')."""
+        asks = "?" in text or "？" in text or bool(QUESTION_WORD.search(text))
+        return asks and self._tokenizer is not None and any(t in GENERIC for t in self._tokenizer.tokens(text))
 
 
 def _tidy(text: str | None) -> str:

@@ -134,6 +134,8 @@ def test_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
     ("AX 스프린트 우대트랙(1,400억 원, 신설), 케이뷰티론, 그리고 비수도권 우대가 있습니다.", "두번째거 한도는?", "케이뷰티론 한도는?"),
     ("제조현장 문제해결 유형과 지역산업 육성 유형의 두 가지입니다.", "뒤에 거는 어떻게 해요?", "지역산업 육성 유형 가지는 어떻게 해요?"),
     ("Regulierung, Fachkräfte und Innovation.", "Was ist beim ersten geplant?", "Was ist Regulierung geplant?"),
+    ("Regulierung, Fachkräfte und Innovation.", "Das zweite: wer hilft?", "Fachkräfte: wer hilft?"),
+    ("광주, 울산, 전남이 선정됐습니다.", "세번째곳은 뭐 해요?", "전남 선정은 뭐 해요?"),
 ])
 def test_a_pointer_into_the_assistants_list_is_replaced_by_the_item(reply, turn, expected):
     assert REWRITER.point(turn, [reply]) == expected
@@ -170,6 +172,8 @@ def test_a_pointer_goes_to_the_latest_answer_that_lists_that_far():
     (["Wie viel geht in die regionalen Wachstumsindustrien?"], "R&D 쪽은 얼마 배정돼요?"),  # the other side of it
     (["글로벌 혁신특구 국제공동 R&D는 어떤 기관들이랑 해요?"], "Gibt es dabei auch Hilfe gegen Technologieabfluss?"),
     (["Was plant das Ministerium bei den RE100-Industrieparks?"], "Wo genau soll der Pilotpark gebaut werden?"),
+    (["스마트제조혁신 3.0 전략 목표가 뭐예요?"], "근데 이런 전략은 왜 나온 거예요?"),
+    (["글로벌 혁신특구 기업들 해외 공동연구도 지원받아요?"], "how much per project tho?"),  # short, naming nothing
 ])
 def test_turns_pointing_back_in_other_ways_take_the_topic(history, turn):
     assert NAMING.rewrite(turn, history).endswith(turn) and NAMING.rewrite(turn, history) != turn
@@ -179,3 +183,15 @@ def test_saying_the_topic_switches_keeps_the_old_one_out():
     history = ["How big was the smart factory budget in 2019?"]
     turn = "Switching topics - what's this one-strike-out rule in the 2026 policy loans?"
     assert NAMING.rewrite(turn, history) == turn
+
+
+def test_an_earlier_pointer_is_resolved_against_the_answers_before_it():
+    history = ["2023년 산업 디지털 전환 R&D 유형이 뭐예요?", "세 번째 건 과제 몇 개예요?"]
+    replies = ["산업 AI 솔루션, 가치사슬 DX, 전사적 DX 유형이 있습니다.", "4개 과제입니다."]
+    assert "전사적 DX" in REWRITER.rewrite("그건 어떤 회사를 키우려는 거에요?", history, replies)
+
+
+def test_an_apology_opening_a_correction_is_no_part_of_what_it_corrects():
+    history = ["혁신창업사업화자금 올해 얼마 나와요?"]
+    rewritten = NAMING.rewrite("아 죄송 그거 말고 이차보전 규모요", history)
+    assert "이차보전" in rewritten and "혁신창업사업화자금" not in rewritten

@@ -66,3 +66,10 @@ def test_a_follow_up_points_into_the_answer_that_ends_the_conversation_with_its_
     contacts = Utterance("assistant", "담당: 010-1234-5678, hong@example.com")
     pointed = service.parse("What about the first one?", [asked, contacts])
     assert "010-1234-5678" not in pointed.text and "전화번호" in pointed.text  # the mask's word, not the number
+
+
+def test_a_short_follow_up_asking_a_programs_detail_is_no_small_talk_in_a_conversation(service):
+    loan = [Utterance("user", "산불 피해 기업 긴급경영안정자금 있어요?"), Utterance("assistant", "재해 중소기업은 신청할 수 있습니다.")]
+    follow_up = service.parse("금리는요?", loan)
+    assert follow_up.outcome is None and "긴급경영안정자금" in follow_up.text
+    assert service.parse("감사합니다", loan).outcome == "small_talk"  # thanks stay thanks
