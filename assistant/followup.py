@@ -82,7 +82,7 @@ _NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w.&-]*|\b[A-Z]{2,}\b")
 _DEFINITE = re.compile(r"\bthe\b", re.I)
 _DEFINITE_DE = re.compile(r"\b(?:der|die|das|den|dem|des)\b", re.I)
 _GERMAN_NAME = re.compile(r"[A-Z]{2,}|\d")
-# A pointer to an item the assistant's last answer listed: '두 번째 건', '마지막 거는', 'the first one', 'that last
+# A pointer to an item an answer of the assistant listed: '두 번째 건', '마지막 거는', 'the first one', 'that last
 # one', 'the latter', 'das zweite?'. A bare ordinal before another noun ('the first zones', '두 번째 지정') is not one.
 _ITEM_NOUN = r"(?:\s*(?:것|거|건|꺼|곳|데|사업|과제|항목|프로그램|지역|기관|분과|유형|트랙)|(?=[은는이가을를요의]|\s*[?？]|$))"
 _POINTING = re.compile(

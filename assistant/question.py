@@ -16,8 +16,8 @@ from .llm_rewrite import LLMFollowUpRewriter
 from .pii import mask
 from .profile import Profile
 from .router import Router
-from .schema import Utterance
 from .routing import GENERIC, PRESUMED, is_vague
+from .schema import Utterance
 from .text import QUESTION_WORD, clean, detect_language, split_question
 from .tokens import Tokenizer
 
@@ -81,9 +81,8 @@ class QuestionParser:
                 f"({len(text)} characters; at most {self._max_chars})."
             )
         text, personal = mask(text)
-        asked = [mask(turn)[0] for turn in (_tidy(u.content) for u in history if u.role == "user") if turn]
-        # The assistant's answers: what 'the second one' points into.
-        replies = [mask(turn)[0] for turn in (_tidy(u.content) for u in history if u.role == "assistant") if turn]
+        # The user's earlier turns, and the assistant's answers that 'the second one' points into.
+        asked, replies = (_said(history, role) for role in ("user", "assistant"))
         language = detect_language(text)
         outcome = self._router.route(text) if self._router else None
         if outcome == "small_talk" and asked and self._asks_about_support(text):
@@ -108,6 +107,11 @@ class QuestionParser:
         """Whether a turn asks something with a word every support program has ('금리', 'deadline')."""
         asks = "?" in text or "？" in text or bool(QUESTION_WORD.search(text))
         return asks and self._tokenizer is not None and any(t in GENERIC for t in self._tokenizer.tokens(text))
+
+
+def _said(history: Sequence[Utterance], role: str) -> list[str]:
+    """What one side said in the conversation, oldest first, tidied and with personal data masked."""
+    return [mask(turn)[0] for turn in (_tidy(u.content) for u in history if u.role == role) if turn]
 
 
 def _tidy(text: str | None) -> str:
