@@ -56,7 +56,7 @@ def test_bad_input_gets_a_clear_error_in_both_languages(service, text):
     assert "/" in str(error.value) and ("입력해 주세요" in str(error.value) or "너무 깁니다" in str(error.value))
 
 
-def test_a_follow_up_points_into_the_answer_that_ends_the_conversation_with_its_personal_data_masked(service):
+def test_a_follow_up_points_into_the_latest_list_the_assistant_gave_with_its_personal_data_masked(service):
     asked = Utterance("user", "AI 공장 세부사업이 뭐뭐 있어요?")
     listing = Utterance("assistant", "자율형공장, 제조AI특화 스마트공장, 상생형 AI트랙입니다.")
     assert service.parse("두 번째 건은 누가 해요?", [asked, listing]).text.startswith("제조AI특화 스마트공장")
