@@ -100,6 +100,7 @@ class SilentServer:
         self.port = self._socket.getsockname()[1]
         self.accepted = threading.Event()
         self._connections: list[socket.socket] = []
+        self._hung_up = threading.Event()
         self._thread = threading.Thread(target=self._accept, daemon=True)
 
     def __enter__(self) -> SilentServer:
@@ -109,9 +110,14 @@ class SilentServer:
     def __exit__(self, *exc_info: object) -> None:
         self._socket.shutdown(socket.SHUT_RDWR)  # wakes the blocked accept(), which close() alone does not
         self._socket.close()
+        self.hang_up()
+        self._thread.join(timeout=5)
+
+    def hang_up(self) -> None:
+        """Close every connection, now and from now on: a client waiting on one gets its error at once."""
+        self._hung_up.set()
         for connection in self._connections:
             connection.close()
-        self._thread.join(timeout=5)
 
     def _accept(self) -> None:
         while True:
@@ -119,6 +125,9 @@ class SilentServer:
                 connection, _ = self._socket.accept()
             except OSError:
                 return
+            if self._hung_up.is_set():
+                connection.close()
+                continue
             self._connections.append(connection)
             self.accepted.set()
 

@@ -175,6 +175,7 @@ def full_queue(indexed, tmp_path_factory) -> Iterator[tuple[str, Callable[[str],
             assert model.accepted.wait(60)  # the first answer is being worked on (the one allowed at a time)
             assert ask("second").status_code == 200  # waits: the queue's one place
             yield url, ask
+            model.hang_up()  # the held answers end now, so the server stops without waiting for them
 
 
 def test_a_full_chat_queue_refuses_a_question_at_once_instead_of_keeping_it_waiting(full_queue) -> None:
