@@ -24,7 +24,7 @@ from typing import NamedTuple
 
 from .profile_reader import ProfileReader
 from .routing import GENERIC
-from .text import QUESTION_WORD, detect_language
+from .text import asks_something, detect_language
 from .tokens import STOPWORDS, Tokenizer
 
 _OPENING = re.compile(
@@ -221,8 +221,7 @@ class FollowUpRewriter:
     def _tells_facts(self, text: str) -> bool:
         """Whether a turn only tells company facts, answering the assistant rather than asking ('청주 식품
         제조업체고 직원은 7명이에요', "We're a car parts maker in Ulsan")."""
-        asks = "?" in text or "？" in text or QUESTION_WORD.search(text)
-        return not asks and not self._name_programs(text) and bool(self._profiles.read(text).known())
+        return not asks_something(text) and not self._name_programs(text) and bool(self._profiles.read(text).known())
 
     def _standalone(self, text: str, previous: str) -> str:
         if not previous or not self.needs_context(text):

@@ -18,7 +18,7 @@ from .profile import Profile
 from .router import Router
 from .routing import GENERIC, PRESUMED, is_vague
 from .schema import Utterance
-from .text import QUESTION_WORD, clean, detect_language, split_question
+from .text import asks_something, clean, detect_language, split_question
 from .tokens import Tokenizer
 
 
@@ -105,8 +105,7 @@ class QuestionParser:
 
     def _asks_about_support(self, text: str) -> bool:
         """Whether a turn asks something with a word every support program has ('금리', 'deadline')."""
-        asks = "?" in text or "？" in text or bool(QUESTION_WORD.search(text))
-        return asks and self._tokenizer is not None and any(t in GENERIC for t in self._tokenizer.tokens(text))
+        return asks_something(text) and self._tokenizer is not None and any(t in GENERIC for t in self._tokenizer.tokens(text))
 
 
 def _said(history: Sequence[Utterance], role: str) -> list[str]:

@@ -169,8 +169,7 @@ class ChunkStore:
         """The collection of sentence vectors, keyed by the sentence itself: identical sentences of two documents
         share one vector, and a vector that is missing (never written, or cut off by a kill) is computed instead, so it
         is a cache that cannot show anything half-written. A replaced or removed version's vectors go with it. Without
-        create, None when there is none: a reader must not write into an
-        index (a baseline's, say) it only reads."""
+        create, None when there is none: a reader must not write into an index (a baseline's, say) it only reads."""
         from chromadb.errors import NotFoundError
 
         client, name = self._current_client(), SENTENCES.format(self._settings.collection)
@@ -330,8 +329,10 @@ class ChunkStore:
             (kept if m["doc_hash"] == keep else dropped).update(m.get(SENTENCE_IDS, "").split())
         unused = sorted(dropped - kept)
         collection = self._sentences(create=False) if unused else None
+        if collection is None:
+            return
         # A sentence another document also quotes loses its vector too: the reader embeds it again when it is read.
-        for start in range(0, len(unused) if collection is not None else 0, _BATCH):
+        for start in range(0, len(unused), _BATCH):
             collection.delete(ids=unused[start : start + _BATCH])
 
     def copy_to(self, target: ChunkStore) -> int:

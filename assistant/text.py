@@ -58,6 +58,13 @@ _KOREAN_TOPIC = re.compile(r"^.*?[은는]\s")
 QUESTION_WORD = re.compile(
     r"몇|얼마|언제|어디|누구|무엇|뭐|어느|어떤|\b(how|what|which|when|who|where|wie|was|welche[rsnm]?|wann|wer|wo)\b", re.I
 )
+
+
+def asks_something(text: str) -> bool:
+    """Whether a text asks: a question mark or a question word."""
+    return "?" in text or "？" in text or bool(QUESTION_WORD.search(text))
+
+
 # Where a two-part question divides: a clause break, or (Korean) the conjunction after the first thing asked about.
 _CLAUSE_BREAK = re.compile(r"(?<=[고며])\s*,\s*|,\s*(?:and|und)\s+|\s+(?:and|und)\s+(?=(?:how|what|which|when|who|where|wie|was|welche|wann|wer|wo)\b)", re.I)
 _KOREAN_AND = re.compile(r"(?<=[가-힣A-Za-z0-9])(?:이랑|랑|와|과|하고)\s+")

@@ -80,6 +80,12 @@ class Item:
     drop: Callable[[str, str], bool] | None = None  # sentences removed from the passages (an answer taken out)
 
 
+def _holds_span(answer: str, source: str) -> Callable[[str, str], bool]:
+    """Whether a sentence of the answer's document holds its gold span (spacing aside)."""
+    span = squash(answer)
+    return lambda sentence, src: src == source and span in squash(sentence)
+
+
 def _nothing(sentence: str, source: str) -> bool:
     return False
 
@@ -105,8 +111,8 @@ def translated_items(path: Path) -> list[Item]:
 def _asked(q, key: str, text: str, n: int) -> list[Item]:
     """A KorQuAD question asked as text: answerable over its article's gold span; the question numbered n also asked
     with that article removed (every fourth) or with the span's sentences removed (the next of each four)."""
-    span, source, dev = squash(q.answer), q.source, q.article in DEV_ARTICLES
-    answers = lambda sentence, src: src == source and span in squash(sentence)
+    source, dev = q.source, q.article in DEV_ARTICLES
+    answers = _holds_span(q.answer, source)
     items = [Item(key, text, True, answers, frozenset({source}), "korquad", dev)]
     if n % 4 == 0:
         items.append(Item(key + "-x", text, False, _nothing, frozenset(), "korquad-elsewhere", dev, source))
@@ -126,8 +132,7 @@ def squad_items(path: Path) -> list[Item]:
             if qa["is_impossible"]:
                 items.append(Item(qa["id"], qa["question"], False, _nothing, frozenset(), "squad-impossible", dev))
                 continue
-            span = squash(qa["answers"][0]["text"])
-            answers = lambda sentence, src, span=span, source=source: src == source and span in squash(sentence)
+            answers = _holds_span(qa["answers"][0]["text"], source)
             items.append(Item(qa["id"], qa["question"], True, answers, frozenset({source}), "squad", dev))
     return items
 

@@ -1,4 +1,4 @@
-from assistant.text import clean, detect_language, split_sentences
+from assistant.text import asks_something, clean, detect_language, split_sentences
 
 
 def test_clean_drops_lone_surrogates_and_controls():
@@ -56,3 +56,8 @@ def test_two_part_questions_are_split_and_others_kept_whole():
         assert split_question(whole) == [whole]
 
 
+
+
+def test_a_text_asks_with_a_question_mark_or_a_question_word():
+    assert asks_something("금리는요?") and asks_something("신청 기간이 언제") and asks_something("wann endet die Frist")
+    assert not asks_something("청주 제조업체고 직원은 7명이에요") and not asks_something("We're a parts maker in Ulsan")
