@@ -6,8 +6,8 @@ from __future__ import annotations
 import logging
 import re
 from collections.abc import Iterator
-from itertools import zip_longest
 from dataclasses import dataclass, field
+from itertools import zip_longest
 from typing import Any
 
 from assistant.answer import Delta
