@@ -1,5 +1,6 @@
 """The user's turn, parsed once: cleaned and masked text, its standalone form, language, the parts it asks, its
-expanded search terms, an outcome decided before any search, and what it says about eligibility.
+expanded search terms, the kind of value it asks for, an outcome decided before any search, and what it says about
+eligibility.
 
 Every later stage reads this object instead of detecting the language or splitting the question again.
 """
@@ -20,6 +21,7 @@ from .routing import GENERIC, PRESUMED, is_vague
 from .schema import Utterance
 from .text import asks_something, clean, detect_language, split_question
 from .tokens import Tokenizer
+from .wanted import wanted
 
 
 class QuestionError(ValueError):
@@ -40,6 +42,7 @@ class Question:
     outcome: str | None = None  # decided before any search: guardrail, harmful, small_talk, out_of_scope, clarification
     personal_data: tuple[str, ...] = ()  # kinds of personal data masked out of the turn
     rewritten_by: str = ""  # who made a follow-up standalone: 'rules' or 'llm' ('' when the turn stood alone)
+    wants: frozenset[str] = frozenset()  # kinds of value it asks for ('date', 'count', ...): what an answer must hold
 
     def each_part(self) -> tuple[Question, ...]:
         """The things asked: the parts, or the question itself."""
@@ -98,9 +101,12 @@ class QuestionParser:
             if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
         parts = split_question(standalone)
-        own = tuple(Question(p, language, self._expander.expand(p)) for p in parts) if len(parts) > 1 else ()
+        own = tuple(
+            Question(p, language, self._expander.expand(p), wants=wanted(p)) for p in parts
+        ) if len(parts) > 1 else ()
         return Question(
-            standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal, rewritten_by
+            standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal, rewritten_by,
+            wanted(standalone),
         )
 
     def _asks_about_support(self, text: str) -> bool:

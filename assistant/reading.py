@@ -3,8 +3,9 @@
 Every sentence of every retrieved passage gets a row of signals (embedding similarity, rarity-weighted shared
 terms in the sentence, its neighbours and its passage, term order, new numbers and dates, retrieval rank, ...), and
 a model learned from labelled data (evals/train_reader.py: KorQuAD dev articles 0-69 and the tuned suites; the
-sentence holding the answer is the positive) turns each row into the probability that the sentence answers. The
-documents answer when the best probability reaches the threshold calibrated on a development split.
+sentence holding the answer is the positive) turns each row into the probability that the sentence answers. A
+sentence answers when its probability reaches the threshold calibrated on a development split and it holds the kind
+of value the question asks for, if any (wanted.py: a date for 'when'); the documents answer when some sentence does.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from .schema import Hit
 from .text import detect_language
 from .tokens import Analysis, Tokenizer
 from .trees import TreeEnsemble
+from .wanted import holds
 
 BUNDLED_MODEL = Path(__file__).with_name("data") / "reader.json"
 _WORD = re.compile(r"\w+")
@@ -76,7 +78,7 @@ class Reading:
     evidence: list[Evidence]  # the sentences that answer, in the order to quote them (empty when unanswerable)
     passages: list[int]  # indices into hits, most useful first (by their best sentence)
     answerable: bool
-    confidence: float  # the best sentence's probability
+    confidence: float  # the best answering sentence's probability (the closest one's when none answers)
     closest: Evidence | None = None  # the best sentence, whether or not it answers
 
 
@@ -129,28 +131,30 @@ class Reader:
     def read(self, question: Question, hits: list[Hit]) -> Reading:
         """The reader's verdict on the passages."""
         sentences = self.sentences(hits)
-        best: list[Evidence] = []
         ranked: list[list[Evidence]] = []
+        answering: list[list[Evidence]] = []
         for part_index, part in enumerate(question.each_part()):
             rows = self.features(part, question.language, hits, sentences)
             scores = self.model.probabilities(rows) if len(rows) else np.zeros(0)
             order = np.argsort(-scores, kind="stable")
             ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
+            # A sentence answers when the model says so and it holds the kind of value asked for (a date for 'when').
+            answering.append([
+                e for e in ranked[-1] if e.probability >= self.threshold and holds(e.sentence, part.wants)
+            ])
         # A two-part question is answered as far as the documents answer it: the parts they do not answer drop out.
         closest = max((r[0] for r in ranked if r), key=lambda e: e.probability, default=None)
-        confidence = closest.probability if closest else 0.0
-        answerable = confidence >= self.threshold
-        if answerable:
-            best = self._choose([r for r in ranked if r and r[0].probability >= self.threshold])
+        best = self._choose([r for r in answering if r])
+        confidence = max((e.probability for e in best), default=closest.probability if closest else 0.0)
         by_passage: dict[int, float] = {}
         for evidence in (e for r in ranked for e in r):
             by_passage[evidence.hit_index] = max(by_passage.get(evidence.hit_index, 0.0), evidence.probability)
         passages = sorted(by_passage, key=lambda i: -by_passage[i])
         passages += [i for i in range(len(hits)) if i not in by_passage]
-        return Reading(question, hits, best, passages, answerable, confidence, closest)
+        return Reading(question, hits, best, passages, bool(best), confidence, closest)
 
     def _choose(self, ranked: list[list[Evidence]]) -> list[Evidence]:
-        """Each part's best sentence, then (one-part questions) any further sentence nearly as good."""
+        """Each part's best answering sentence, then (one-part questions) any further one nearly as good."""
         chosen: list[Evidence] = []
         for candidates in ranked:
             fresh = [e for e in candidates if e.sentence not in {c.sentence for c in chosen}]

@@ -76,3 +76,26 @@ def test_across_languages_and_words_the_closest_sentence_is_the_right_one(reader
     question, _ = service.passages(question)
     reading = reader.read(question, [NOTICE, ZONE])
     assert "1억 2천만 원" in reading.closest.sentence and reading.closest.hit_index == 0
+
+
+DATED = Hit(
+    Chunk(
+        "지원 내용\n이 사업은 중소 제조기업의 AI 도입을 돕는다. 기업당 최대 1억 2천만 원을 지원하며, 자부담은 30%다. "
+        "신청은 2026년 3월 31일까지 스마트제조혁신추진단 누리집에서 받는다.",
+        "notice.md", 2, "지원 내용", "2026년 AI 도입 지원사업 공고", "ko", 0,
+    ),
+    1.0,
+)
+
+
+@pytest.mark.parametrize("question", ["신청 마감은 언제예요?", "What is the application deadline?"])
+def test_a_sentence_without_the_kind_of_value_asked_for_does_not_answer(reader, question):
+    """The notice says where to apply but not by when: the sentence about applying is close, yet no answer to 'when'.
+    Once the notice gives the date, that sentence answers."""
+    reader, service = reader
+    parsed, _ = service.passages(question)
+    assert parsed.wants == {"date"}
+    undated = reader.read(parsed, [NOTICE])
+    assert not undated.answerable and undated.evidence == [] and undated.closest is not None
+    dated = reader.read(parsed, [DATED])
+    assert dated.answerable and "3월 31일" in dated.evidence[0].sentence

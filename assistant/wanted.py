@@ -1,0 +1,71 @@
+"""What kind of value a question asks for, and whether a sentence holds one: a deadline is answered by a date, an
+interest rate by a percentage, 'how many' by a number. The reader's model scores how well a sentence answers; this
+keeps it from quoting a sentence that cannot be the answer ('신청 마감은 언제예요?' answered with who may apply).
+
+A check, not a scorer: it only drops candidate sentences, and it errs on the side of keeping them (any number
+answers 'how much', a duration or a season answers 'when'), since a sentence it drops wrongly costs an answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+_ASKS = {
+    "date": re.compile(
+        r"언제|며칠|마감|기한|날짜|\bwhen\b|deadline|what date|which year|\bwann\b|\bfrist|stichtag|datum"
+        r"|welche[ms]? jahr",
+        re.I,
+    ),
+    "share": re.compile(
+        r"퍼센트|몇\s*(?:프로|%)|비율|비중|금리|이율|이자율|percent|percentage|interest rate|what share|prozent"
+        r"|zinssatz|\bzins(?:en)?\b|\banteil",
+        re.I,
+    ),
+    "count": re.compile(r"몇\s*(?:개|곳|명|건|가지|군데|팀|기업|회사|번)|how many|wie viele", re.I),
+    "amount": re.compile(r"얼마|금액|how much|wie viel(?!e)|wie hoch", re.I),
+}
+_MONTHS = (
+    r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
+    r"|nov(?:ember)?|dec(?:ember)?|januar|februar|märz|mai|juni|juli|oktober|dezember"
+)
+# A point or stretch of time: years, months, days, dates written with dots, seasons, durations, 'year-round'. A
+# month's name counts next to a number or after a preposition ('14 August', 'in May'), not as a verb ('who may apply').
+_TIME = re.compile(
+    rf"\d{{4}}\s*년|\d{{1,2}}\s*(?:월|일)|'\d{{2}}\b|\b(?:19|20)\d{{2}}\b|\d{{1,2}}\.\s*\d{{1,2}}\."
+    rf"|(?:\d\.?\s*|\b(?:in|by|until|till|from|since|end of|early|late|mid-?|im|bis|ab|seit|ende)\s+)(?:{_MONTHS})\b"
+    rf"|\b(?:{_MONTHS})\.?\s+\d"
+    r"|상반기|하반기|분기|연중|수시|상시|\bQ[1-4]\b|year-round|quarter|quartal|\d+\s*(?:년|개월|주|시간)"
+    r"|\d+\s*(?:years?|months?|weeks?|days?|jahre?n?|monate?n?|wochen?|tage?n?)\b",
+    re.I,
+)
+_SHARE = re.compile(r"%|퍼센트|\d\s*프로|percent|prozent|\d\s*할\b|절반|\bhalf\b|hälfte|\d\s*분의\s*\d", re.I)
+_YEAR = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*년도?)?")
+_NUMBER_WORD = re.compile(
+    r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|several"
+    r"|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend|mehrere)\b"
+    r"|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|수십|수백|수천|여러)\s*(?:개|곳|명|건|가지|군데)",
+    re.I,
+)
+
+
+def wanted(question: str) -> frozenset[str]:
+    """The kinds of value a question asks for: 'date', 'share', 'count', 'amount' (none for most questions)."""
+    return frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(question))
+
+
+def holds(sentence: str, kinds: frozenset[str]) -> bool:
+    """Whether a sentence holds a value of one of the kinds asked for (any sentence, when none is asked)."""
+    return not kinds or any(_HOLDS[kind](sentence) for kind in kinds)
+
+
+def _number(sentence: str) -> bool:
+    """A number other than a year, or a number written as a word ('two regions', '세 곳')."""
+    return any(ch.isdigit() for ch in _YEAR.sub(" ", sentence)) or bool(_NUMBER_WORD.search(sentence))
+
+
+_HOLDS = {
+    "date": lambda s: bool(_TIME.search(s)),
+    "share": lambda s: bool(_SHARE.search(s)),
+    "count": _number,
+    "amount": _number,
+}

@@ -1,0 +1,61 @@
+"""What kind of value a question asks for, and whether a sentence holds one."""
+
+import pytest
+
+from assistant.wanted import holds, wanted
+
+
+@pytest.mark.parametrize(
+    "question, kinds",
+    [
+        ("신청 마감은 언제예요?", {"date"}),
+        ("When will the results be announced?", {"date"}),
+        ("Bis wann läuft die Frist?", {"date"}),
+        ("정책자금 금리는 몇 프로예요?", {"share"}),
+        ("What is the interest rate of the new market entry fund?", {"share"}),
+        ("충북 소기업형 스마트공장은 몇 개 기업을 선정하나요?", {"count"}),
+        ("How many companies were selected?", {"count"}),
+        ("Wie viele Firmen werden ausgewählt?", {"count"}),
+        ("기업당 최대 얼마까지 받을 수 있나요?", {"amount"}),
+        ("Wie viel Geld gibt es?", {"amount"}),
+        ("신청은 어디서 해요?", set()),
+        ("Who may apply?", set()),
+    ],
+)
+def test_the_kind_of_value_a_question_asks_for(question, kinds):
+    assert wanted(question) == kinds
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("신청은 2026년 3월 31일까지 받는다.", "date"),
+        ("Applications ran from 1 to 14 August 2025.", "date"),
+        ("접수는 연중 수시로 받는다.", "date"),
+        ("협약 기간은 9개월이다.", "date"),
+        ("대출금리 | 연 1.9% 고정금리", "share"),
+        ("The government pays up to 70 percent.", "share"),
+        ("80여 개 기업을 지원하였다.", "count"),
+        ("Two regions will be picked.", "count"),
+        ("기업당 최대 1억 2천만 원을 지원한다.", "amount"),
+    ],
+)
+def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
+    assert holds(sentence, frozenset({kind}))
+
+
+@pytest.mark.parametrize(
+    "sentence, kind",
+    [
+        ("신청은 스마트제조혁신추진단 누리집에서 받는다.", "date"),
+        ("Who may apply: small manufacturing firms in Chungbuk.", "date"),  # 'may' is a verb here, not May
+        ("세제 지원: 법인세 감면 등", "share"),
+        ("The 2026 call was announced in 2025.", "count"),  # years count nothing
+    ],
+)
+def test_a_sentence_without_it(sentence, kind):
+    assert not holds(sentence, frozenset({kind}))
+
+
+def test_any_sentence_answers_a_question_asking_no_kind_of_value():
+    assert holds("신청은 누리집에서 받는다.", frozenset())
