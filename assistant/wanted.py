@@ -11,14 +11,19 @@ from __future__ import annotations
 import re
 
 _ASKS = {
+    # 'when' as the question word ('When will …', 'by when'), not as a conjunction ('what to submit when applying').
     "date": re.compile(
-        r"언제|며칠|마감|기한|날짜|\bwhen\b|deadline|what date|which year|\bwann\b|\bfrist|stichtag|datum"
-        r"|welche[ms]? jahr",
+        r"언제|며칠|마감|기한|날짜|^\W*(?:and\s+|so\s+|but\s+)?when\b|\b(?:by|since|until|till)\s+when\b"
+        r"|\bwhen\s+(?:is|was|are|were|will|would|does|did|do|can|could|should|must|has|have)\b|deadline|what date"
+        r"|which year|\bwann\b|\bfrist|stichtag|datum|welche[ms]? jahr",
         re.I,
     ),
+    # A rate asked for itself ('금리는요?', 'what is the interest rate'), not named as a topic ('금리 우대는 누가 받아요?').
     "share": re.compile(
-        r"퍼센트|몇\s*(?:프로|%)|비율|비중|금리|이율|이자율|percent|percentage|interest rate|what share|prozent"
-        r"|zinssatz|\bzins(?:en)?\b|\banteil",
+        r"퍼센트|몇\s*(?:프로|%)|비율|비중|percent|percentage|what share|prozent|\banteil"
+        r"|(?:금리|이율|이자율)(?:은|는|이|가)?\s*(?:요|몇|얼마|어떻게|[?？]|$)"
+        r"|(?:what(?:'s| is| was| are)?|how high is|wie hoch ist|welche[nr]?)\s+(?:the\s+|der\s+|die\s+)?"
+        r"(?:\w+\s+){0,2}(?:interest\s+)?rates?\b|zinssatz",
         re.I,
     ),
     "count": re.compile(r"몇\s*(?:개|곳|명|건|가지|군데|팀|기업|회사|번)|how many|wie viele", re.I),
@@ -35,14 +40,25 @@ _TIME = re.compile(
     rf"|(?:\d\.?\s*|\b(?:in|by|until|till|from|since|end of|early|late|mid-?|im|bis|ab|seit|ende)\s+)(?:{_MONTHS})\b"
     rf"|\b(?:{_MONTHS})\.?\s+\d"
     r"|상반기|하반기|분기|연중|수시|상시|\bQ[1-4]\b|year-round|quarter|quartal|\d+\s*(?:년|개월|주|시간)"
+    # News dates relative to the day it was written: '올해', 'next year', 'letzte Woche', 'on Monday'.
+    r"|올해|내년|지난해|작년|금년|이번\s*달|다음\s*달|지난달|오늘|어제|내일|이달|연말|연초"
+    r"|\b(?:this|next|last)\s+(?:year|month|week)\b"
+    r"|\b(?:today|yesterday|tomorrow|(?:mon|tues|wednes|thurs|fri|satur|sun)day)\b"
+    r"|\b(?:dieses|nächste[ns]?|letzte[ns]?|vorige[ns]?)\s+(?:jahr|monat|woche)\b|\b(?:heute|gestern|morgen)\b"
+    r"|\b(?:montag|dienstag|mittwoch|donnerstag|freitag|samstag|sonntag)\b"
     r"|\d+\s*(?:years?|months?|weeks?|days?|jahre?n?|monate?n?|wochen?|tage?n?)\b",
     re.I,
 )
-_SHARE = re.compile(r"%|퍼센트|\d\s*프로|percent|prozent|\d\s*할\b|절반|\bhalf\b|hälfte|\d\s*분의\s*\d", re.I)
+_SHARE = re.compile(
+    r"%|퍼센트|\d\s*프로|percent|prozent|\d\s*할\b|절반|\bhalf\b|hälfte|\d\s*분의\s*\d|\b(?:a|one)\s+(?:third|quarter|fifth)\b"
+    r"|\bdrittel|\bviertel|\bfünftel",
+    re.I,
+)
 _YEAR = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*년도?)?")
 _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|several"
-    r"|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend|mehrere)\b"
+    r"|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend|mehrere|doubled?|tripled?"
+    r"|verdoppel\w*|verdreifach\w*)\b|(?:두|세)\s*배"
     r"|(?:한|두|세|네|다섯|여섯|일곱|여덟|아홉|열|수십|수백|수천|여러)\s*(?:개|곳|명|건|가지|군데)",
     re.I,
 )

@@ -12,6 +12,7 @@ from assistant.wanted import holds, wanted
         ("When will the results be announced?", {"date"}),
         ("Bis wann läuft die Frist?", {"date"}),
         ("정책자금 금리는 몇 프로예요?", {"share"}),
+        ("금리는요?", {"share"}),
         ("What is the interest rate of the new market entry fund?", {"share"}),
         ("충북 소기업형 스마트공장은 몇 개 기업을 선정하나요?", {"count"}),
         ("How many companies were selected?", {"count"}),
@@ -59,3 +60,22 @@ def test_a_sentence_without_it(sentence, kind):
 
 def test_any_sentence_answers_a_question_asking_no_kind_of_value():
     assert holds("신청은 누리집에서 받는다.", frozenset())
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "What must a company submit when it applies?",  # 'when' as a conjunction
+        "금리 우대는 누가 받아요?",  # the rate named as a topic, not asked for
+    ],
+)
+def test_a_word_that_only_looks_like_asking_for_a_value(question):
+    assert wanted(question) == frozenset()
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    ["The ministry will announce the winners next month.", "올해 안에 두 곳을 더 지정한다.", "Die Frist endet am Freitag."],
+)
+def test_a_date_relative_to_the_day_a_news_report_was_written(sentence):
+    assert holds(sentence, frozenset({"date"}))
