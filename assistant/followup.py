@@ -107,6 +107,8 @@ _ENUMERATION = re.compile(r"\s*(?:,(?!\d)|[;、])\s*(?:(?:and|und|or|oder|그리
 # What comes before a list in the sentence that lists: '세부사업은 A, B, C입니다', 'The calls are A, B and C'.
 _LIST_LEAD = re.compile(r"^.*(?:[은는]\s|:\s*|\b(?:are|include|includes|including|sind|umfasst)\s+)", re.I)
 _PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
+# Particles in two forms: after a closing consonant and after a vowel.
+_PARTICLES = (("은", "는"), ("이", "가"), ("을", "를"), ("과", "와"))
 # Company facts a follow-up may swap for the previous question's: '경기도 회사는요?', 'and a large company?'.
 _SWAPPED_FACTS = ("region", "size_class")
 # An elliptical re-ask is short: '그럼 글로벌 혁신특구는요?'; a longer turn asks something of its own.
@@ -141,14 +143,19 @@ class FollowUpRewriter:
     def rewrite(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> str:
         """The standalone form of a turn (the turn itself when it stands alone or nothing came before). history: the
         user's earlier turns, oldest first; replies: the assistant's answers, oldest first."""
-        text = self.point(text, replies)
         previous = ""
         # Each earlier turn made standalone in turn, so topics carry over several turns; its pointer goes into the
         # answers given before it (the i-th user turn follows the first i answers).
         for i, earlier in enumerate(history):
-            earlier = self.point(earlier, replies[:i])
-            previous = previous if previous and self._tells_facts(earlier) else self._standalone(earlier, previous)
-        return self._standalone(text, previous)
+            if not (previous and self._tells_facts(earlier)):
+                previous = self._standalone(*self._pointed(earlier, replies[:i]), previous)
+        return self._standalone(*self._pointed(text, replies), previous)
+
+    def _pointed(self, text: str, replies: Sequence[str]) -> tuple[str, bool]:
+        """The turn with its pointer resolved, and whether it had one: the item pointed at belongs to the topic
+        before it ('the first one' of the five growth measures), so the turn still leans on the conversation."""
+        pointed = self.point(text, replies)
+        return pointed, pointed != text
 
     def traced(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> Rewrite:
         """The standalone form of a turn and who made it."""
@@ -166,7 +173,7 @@ class FollowUpRewriter:
             items = self.listed(reply)
             if len(items) >= 2 and position < len(items):
                 words = " ".join(self.topic_words(items[position], everything=True)) or items[position]
-                return f"{text[:found.start()]}{words}{text[found.end():]}".strip()
+                return f"{text[:found.start()]}{words}{_particle(words, text[found.end():])}".strip()
         return text
 
     def listed(self, reply: str) -> list[str]:
@@ -223,8 +230,8 @@ class FollowUpRewriter:
         제조업체고 직원은 7명이에요', "We're a car parts maker in Ulsan")."""
         return not asks_something(text) and not self._name_programs(text) and bool(self._profiles.read(text).known())
 
-    def _standalone(self, text: str, previous: str) -> str:
-        if not previous or not self.needs_context(text):
+    def _standalone(self, text: str, pointed: bool, previous: str) -> str:
+        if not previous or not (pointed or self.needs_context(text)):
             return text
         text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
         correction = _correction(text)
@@ -239,7 +246,7 @@ class FollowUpRewriter:
             earlier = self.topic_words(previous)
         own_words = {w.lower() for w in own.split()}
         kept = " ".join(w for w in earlier if w not in gone and w.lower() not in own_words)
-        if reasks:  # the turn's own subject first, so that a later follow-up's topic starts with it
+        if reasks or pointed:  # the turn's own subject first, so that a later follow-up's topic starts with it
             return f"{own} {kept}".strip()
         return f"{kept} {own}".strip() if kept else text
 
@@ -330,6 +337,21 @@ def _correction(text: str) -> Correction | None:
             corrected = found.groupdict().get("x") or ""
             return Correction(_CORRECTION_OPENING.sub("", corrected).strip(), found["y"].strip())
     return None
+
+
+def _particle(word: str, rest: str) -> str:
+    """The rest of a turn after a word put in its place, its particle agreeing with the word's last syllable
+    ('두 번째 지역은' → '전라남도는', not '전라남도은')."""
+    last = word[-1:]
+    if not rest or not "가" <= last <= "힣":
+        return rest
+    closed = (ord(last) - ord("가")) % 28 != 0  # the syllable ends in a consonant
+    for after_consonant, after_vowel in _PARTICLES:
+        if rest.startswith((after_consonant, after_vowel)):
+            wrong = after_vowel if closed else after_consonant
+            if rest.startswith(wrong) and not rest[len(wrong):len(wrong) + 1].isalnum():
+                return (after_consonant if closed else after_vowel) + rest[len(wrong):]
+    return rest
 
 
 def _asks_again(text: str) -> bool:

@@ -128,7 +128,7 @@ def test_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
      "제조AI특화 스마트공장 세부 요건은 어디서 봐요?"),
     ("Autonomous factories (30 projects), manufacturing-AI smart factories (400) and the win-win AI track (20).",
      "how much does the government pay for the first one?", "how much does the government pay for Autonomous factories?"),
-    ("- 자율형공장\n- 제조AI특화 스마트공장\n- 상생형 AI트랙", "마지막 거는 누가 신청해요?", "상생형 AI트랙는 누가 신청해요?"),
+    ("- 자율형공장\n- 제조AI특화 스마트공장\n- 상생형 AI트랙", "마지막 거는 누가 신청해요?", "상생형 AI트랙은 누가 신청해요?"),
     ("전라북도 | 농생명 바이오 | 67억 원 [1] 경상북도 | 배터리 | 50억 원 [1]", "Und das zweite?", "Und 경상북도?"),
     # a comma inside a number or brackets parts no items; '뒤에 거' is the latter, 'beim ersten' the first
     ("AX 스프린트 우대트랙(1,400억 원, 신설), 케이뷰티론, 그리고 비수도권 우대가 있습니다.", "두번째거 한도는?", "케이뷰티론 한도는?"),
@@ -136,6 +136,9 @@ def test_turns_with_a_subject_of_their_own_stay_as_they_are(turn):
     ("Regulierung, Fachkräfte und Innovation.", "Was ist beim ersten geplant?", "Was ist Regulierung geplant?"),
     ("Regulierung, Fachkräfte und Innovation.", "Das zweite: wer hilft?", "Fachkräfte: wer hilft?"),
     ("광주, 울산, 전남이 선정됐습니다.", "세번째곳은 뭐 해요?", "전남 선정은 뭐 해요?"),
+    # the particle agrees with the item put in ('두번째 지역은' → '전라남도는', '첫 번째 건이' → '자율형공장이')
+    ("경상북도, 전라남도, 전라북도 3곳입니다.", "두번째 지역은 예산이 얼마예요?", "전라남도는 예산이 얼마예요?"),
+    ("자율형공장, 제조AI특화 스마트공장입니다.", "첫 번째 건이 더 커요?", "자율형공장이 더 커요?"),
 ])
 def test_a_pointer_into_the_assistants_list_is_replaced_by_the_item(reply, turn, expected):
     assert REWRITER.point(turn, [reply]) == expected
@@ -151,10 +154,21 @@ def test_turns_that_point_at_nothing_listed_stay_as_they_are(reply, turn):
     assert REWRITER.point(turn, [reply]) == turn
 
 
+def test_a_pointer_that_names_its_item_still_keeps_the_topic_it_was_listed_under():
+    """'beim ersten' once resolved names something ('Regulierung'), but the question is about that item of the
+    growth package."""
+    rewritten = REWRITER.rewrite(
+        "Was ist beim ersten geplant?", ["Was umfasst das Wachstumspaket?"], ["Regulierung, Fachkräfte und Innovation."]
+    )
+    assert "Regulierung" in rewritten and "Wachstumspaket" in rewritten
+
+
 def test_a_follow_up_pointing_into_the_answer_names_the_item_and_keeps_the_conversations_topic():
     history = ["2026 통합공고에 AI 공장 세부사업이 뭐뭐 있어요?"]
     reply = "자율형공장 30개 과제, 제조AI특화 스마트공장 400개 과제, 대중소 상생형 AI트랙 20개 과제입니다."
-    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history, [reply]) == "제조AI특화 스마트공장 400개 과제은 얼마 지원해요?"
+    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history, [reply]) == (
+        "제조AI특화 스마트공장 400개 과제는 얼마 지원해요? 통합공고 AI 공장 세부사업"
+    )
     assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history) == (
         "2026 통합공고 AI 공장 세부사업 두 번째 건은 얼마 지원해요?"  # without the answer, the topic is all there is
     )
