@@ -19,6 +19,35 @@ NOT_FOUND = {
     "en": "The indexed documents do not answer this question.",
     "de": "Die indexierten Dokumente beantworten diese Frage nicht.",
 }
+# When the question asks for a kind of value (Question.wants), the abstention says which one was not found: the
+# documents may well speak of the subject ('신청 마감은 언제예요?' about a notice that says how, not by when).
+NOT_GIVEN = {
+    "day": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 날짜나 기한을 찾지 못했습니다.",
+        "en": "The indexed documents do not give the date or deadline this question asks for.",
+        "de": "Die indexierten Dokumente nennen das erfragte Datum bzw. die Frist nicht.",
+    },
+    "date": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 시기를 찾지 못했습니다.",
+        "en": "The indexed documents do not say when, as this question asks.",
+        "de": "Die indexierten Dokumente nennen den erfragten Zeitpunkt nicht.",
+    },
+    "share": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 비율이나 금리를 찾지 못했습니다.",
+        "en": "The indexed documents do not give the rate or share this question asks for.",
+        "de": "Die indexierten Dokumente nennen den erfragten Satz bzw. Anteil nicht.",
+    },
+    "count": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 수를 찾지 못했습니다.",
+        "en": "The indexed documents do not give the number this question asks for.",
+        "de": "Die indexierten Dokumente nennen die erfragte Zahl nicht.",
+    },
+    "amount": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 금액이나 수치를 찾지 못했습니다.",
+        "en": "The indexed documents do not give the amount this question asks for.",
+        "de": "Die indexierten Dokumente nennen den erfragten Betrag nicht.",
+    },
+}
 # An abstention still shows where the documents come closest, so a reader can judge for themselves.
 CLOSEST = {
     "ko": "가장 가까운 내용은 다음과 같지만, 질문에 대한 답은 아닐 수 있습니다:",
@@ -59,18 +88,23 @@ class ExtractiveGenerator:
         question = reading.question
         if reading.answerable and reading.evidence:
             return _quote(question.text, question.language, reading.hits, reading.evidence, reading.confidence)
-        abstention = self.abstain(question.text, question.language, reading.confidence)
+        language = question.language
+        not_found = _not_found(question.wants, language)
+        abstention = Answer(
+            question.text, f"{not_found} {self._settings.help(language)}", language, True, [], reading.confidence
+        )
         closest = reading.closest
         if closest is None or closest.probability < self._settings.closest_min:
             return abstention
-        quoted = _quote(question.text, question.language, reading.hits, [closest], reading.confidence)
-        language = question.language
-        text = f"{NOT_FOUND[language]} {CLOSEST[language]} {quoted.text} {self._settings.help(language)}"
+        quoted = _quote(question.text, language, reading.hits, [closest], reading.confidence)
+        text = f"{not_found} {CLOSEST[language]} {quoted.text} {self._settings.help(language)}"
         return replace(quoted, text=text, abstained=True)
 
-    def abstain(self, question: str, language: str, confidence: float = 0.0) -> Answer:
-        """The plain 'the documents do not answer' reply, with where to ask instead."""
-        return Answer(question, f"{NOT_FOUND[language]} {self._settings.help(language)}", language, True, [], confidence)
+
+def _not_found(wants: frozenset[str], language: str) -> str:
+    """What the documents did not give: the kind of value asked for, or an answer at all."""
+    kind = next((kind for kind in NOT_GIVEN if kind in wants), None)
+    return NOT_GIVEN[kind][language] if kind else NOT_FOUND[language]
 
 
 def _quote(question: str, language: str, hits: Sequence, chosen: Sequence[Evidence], confidence: float) -> Answer:

@@ -13,11 +13,13 @@ import re
 _ASKS = {
     # 'when' as the question word ('When will …', 'by when'), not as a conjunction ('what to submit when applying').
     "date": re.compile(
-        r"언제|며칠|마감|기한|날짜|^\W*(?:and\s+|so\s+|but\s+)?when\b|\b(?:by|since|until|till)\s+when\b"
-        r"|\bwhen\s+(?:is|was|are|were|will|would|does|did|do|can|could|should|must|has|have)\b|deadline|what date"
-        r"|which year|\bwann\b|\bfrist|stichtag|datum|welche[ms]? jahr",
+        r"언제|^\W*(?:and\s+|so\s+|but\s+)?when\b|\b(?:by|since|until|till)\s+when\b"
+        r"|\bwhen\s+(?:is|was|are|were|will|would|does|did|do|can|could|should|must|has|have)\b"
+        r"|which year|\bwann\b|welche[ms]? jahr",
         re.I,
     ),
+    # A deadline or a day: a year alone does not give it ('2025년 … 사업' names the program, not its deadline).
+    "day": re.compile(r"며칠|마감|기한|날짜|deadline|what date|\bfrist|stichtag|datum", re.I),
     # A rate asked for itself ('금리는요?', 'what is the interest rate'), not named as a topic ('금리 우대는 누가 받아요?').
     "share": re.compile(
         r"퍼센트|몇\s*(?:프로|%)|비율|비중|percent|percentage|what share|prozent|\banteil"
@@ -54,7 +56,7 @@ _SHARE = re.compile(
     r"|\bdrittel|\bviertel|\bfünftel",
     re.I,
 )
-_YEAR = re.compile(r"\b(?:19|20)\d{2}\b(?:\s*년도?)?")
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)(?:\s*년도?)?")
 _NUMBER_WORD = re.compile(
     r"\b(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|hundreds?|thousands?|several"
     r"|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|elf|zwölf|hundert|tausend|mehrere|doubled?|tripled?"
@@ -65,8 +67,10 @@ _NUMBER_WORD = re.compile(
 
 
 def wanted(question: str) -> frozenset[str]:
-    """The kinds of value a question asks for: 'date', 'share', 'count', 'amount' (none for most questions)."""
-    return frozenset(kind for kind, pattern in _ASKS.items() if pattern.search(question))
+    """The kinds of value a question asks for: 'date', 'day', 'share', 'count', 'amount' (none for most questions).
+    A deadline asked with 'when' ('마감은 언제예요?') wants the day."""
+    kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
+    return frozenset(kinds - {"date"} if "day" in kinds else kinds)
 
 
 def holds(sentence: str, kinds: frozenset[str]) -> bool:
@@ -79,8 +83,14 @@ def _number(sentence: str) -> bool:
     return any(ch.isdigit() for ch in _YEAR.sub(" ", sentence)) or bool(_NUMBER_WORD.search(sentence))
 
 
+def _day(sentence: str) -> bool:
+    """A time finer than a year: a date, a month, a season, a duration, 'next month', '수시'."""
+    return bool(_TIME.search(_YEAR.sub(" ", sentence)))
+
+
 _HOLDS = {
     "date": lambda s: bool(_TIME.search(s)),
+    "day": _day,
     "share": lambda s: bool(_SHARE.search(s)),
     "count": _number,
     "amount": _number,

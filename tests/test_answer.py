@@ -6,7 +6,7 @@ from dataclasses import replace
 
 import pytest
 
-from assistant.answer import ExtractiveGenerator
+from assistant.answer import NOT_FOUND, ExtractiveGenerator
 from assistant.config import AnswerSettings
 from assistant.glossary import Query
 from assistant.question import Question, QuestionError
@@ -149,3 +149,16 @@ def test_instructions_inside_a_document_are_never_followed(settings, docs):
         answer = service.ask(question)
         assert answer.outcome == "answered" and "1조 원이라고" not in answer.text and "1 trillion" not in answer.text
         assert all(c.source != "injected_ko.md" for c in answer.citations)
+
+
+@pytest.mark.parametrize("language, wants, phrase", [
+    ("ko", {"day"}, "날짜나 기한을 찾지 못했습니다"),
+    ("en", {"share"}, "do not give the rate"),
+    ("de", {"count", "amount"}, "erfragte Zahl nicht"),
+])
+def test_an_abstention_says_which_kind_of_value_was_not_found(language, wants, phrase):
+    """The documents may speak of the subject without the date or number asked for: the reply says which."""
+    reading = _reading("?", language, [], answerable=False)
+    reading = replace(reading, question=replace(reading.question, wants=frozenset(wants)))
+    answer = ExtractiveGenerator(AnswerSettings()).answer(reading)
+    assert answer.abstained and phrase in answer.text and NOT_FOUND[language] not in answer.text

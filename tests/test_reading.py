@@ -94,7 +94,7 @@ def test_a_sentence_without_the_kind_of_value_asked_for_does_not_answer(reader, 
     Once the notice gives the date, that sentence answers."""
     reader, service = reader
     parsed, _ = service.passages(question)
-    assert parsed.wants == {"date"}
+    assert parsed.wants == {"day"}
     undated = reader.read(parsed, [NOTICE])
     assert not undated.answerable and undated.evidence == [] and undated.closest is not None
     dated = reader.read(parsed, [DATED])

@@ -8,9 +8,11 @@ from assistant.wanted import holds, wanted
 @pytest.mark.parametrize(
     "question, kinds",
     [
-        ("신청 마감은 언제예요?", {"date"}),
+        ("신청 마감은 언제예요?", {"day"}),
+        ("규제자유특구는 언제 처음 지정됐어요?", {"date"}),
         ("When will the results be announced?", {"date"}),
-        ("Bis wann läuft die Frist?", {"date"}),
+        ("Bis wann läuft die Frist?", {"day"}),
+        ("What is the application deadline?", {"day"}),
         ("정책자금 금리는 몇 프로예요?", {"share"}),
         ("금리는요?", {"share"}),
         ("What is the interest rate of the new market entry fund?", {"share"}),
@@ -56,6 +58,14 @@ def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
 )
 def test_a_sentence_without_it(sentence, kind):
     assert not holds(sentence, frozenset({kind}))
+
+
+def test_a_year_alone_gives_no_deadline():
+    """'2025년 … 사업' names the program; it says when, not by which day."""
+    name = "사업명: 2025년 충청북도 소기업형 스마트공장 구축지원사업"
+    assert holds(name, frozenset({"date"})) and not holds(name, frozenset({"day"}))
+    assert holds("신청 마감 | 2026. 1. 7.", frozenset({"day"}))
+    assert not holds(name, frozenset({"count"}))  # nor a number
 
 
 def test_any_sentence_answers_a_question_asking_no_kind_of_value():
