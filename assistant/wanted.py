@@ -15,11 +15,12 @@ _ASKS = {
     "date": re.compile(
         r"언제|^\W*(?:and\s+|so\s+|but\s+)?when\b|\b(?:by|since|until|till)\s+when\b"
         r"|\bwhen\s+(?:is|was|are|were|will|would|does|did|do|can|could|should|must|has|have)\b"
-        r"|which year|\bwann\b|welche[ms]? jahr",
+        r"|which year|\bwann\b|welche[ms]? jahr|기한|deadline|\bfrist",
         re.I,
     ),
-    # A deadline or a day: a year alone does not give it ('2025년 … 사업' names the program, not its deadline).
-    "day": re.compile(r"며칠|마감|기한|날짜|deadline|what date|\bfrist|stichtag|datum", re.I),
+    # A closing day or a date: a year alone does not give it ('2025년 … 사업' names the program, not when its call
+    # closes). A deadline may be a year ('deadline for the target: 2030'), so it only wants a date.
+    "day": re.compile(r"며칠|마감|날짜|what date|closing date|stichtag|datum", re.I),
     # A rate asked for itself ('금리는요?', 'what is the interest rate'), not named as a topic ('금리 우대는 누가 받아요?').
     "share": re.compile(
         r"퍼센트|몇\s*(?:프로|%)|비율|비중|percent|percentage|what share|prozent|\banteil"
@@ -68,7 +69,7 @@ _NUMBER_WORD = re.compile(
 
 def wanted(question: str) -> frozenset[str]:
     """The kinds of value a question asks for: 'date', 'day', 'share', 'count', 'amount' (none for most questions).
-    A deadline asked with 'when' ('마감은 언제예요?') wants the day."""
+    A closing date asked with 'when' ('마감은 언제예요?') wants the day."""
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
     return frozenset(kinds - {"date"} if "day" in kinds else kinds)
 

@@ -88,7 +88,7 @@ DATED = Hit(
 )
 
 
-@pytest.mark.parametrize("question", ["신청 마감은 언제예요?", "What is the application deadline?"])
+@pytest.mark.parametrize("question", ["신청 마감은 언제예요?", "What is the closing date for applications?"])
 def test_a_sentence_without_the_kind_of_value_asked_for_does_not_answer(reader, question):
     """The notice says where to apply but not by when: the sentence about applying is close, yet no answer to 'when'.
     Once the notice gives the date, that sentence answers."""

@@ -11,8 +11,9 @@ from assistant.wanted import holds, wanted
         ("신청 마감은 언제예요?", {"day"}),
         ("규제자유특구는 언제 처음 지정됐어요?", {"date"}),
         ("When will the results be announced?", {"date"}),
-        ("Bis wann läuft die Frist?", {"day"}),
-        ("What is the application deadline?", {"day"}),
+        ("Bis wann läuft die Frist?", {"date"}),
+        ("What is the deadline for the 2030 target?", {"date"}),  # a deadline may be a year
+        ("What is the closing date?", {"day"}),
         ("정책자금 금리는 몇 프로예요?", {"share"}),
         ("금리는요?", {"share"}),
         ("What is the interest rate of the new market entry fund?", {"share"}),
