@@ -28,7 +28,7 @@ from .text import asks_something, detect_language
 from .tokens import STOPWORDS, Tokenizer
 
 _OPENING = re.compile(
-    r"^\s*(?:아\s+)?(그럼|그러면|그리고|그\s*중에?서?|그중에?|그건|그거|그게|그곳은?|거기(?:서|에|는|엔)?|이건|이거|"
+    r"^\s*(?:아\s+)?(그럼|그러면|그리고|그래서|그러니까|그니까|그\s*중에?서?|그중에?|그건|그거|그게|그곳은?|거기(?:서|에|는|엔)?|이건|이거|"
     r"해당\s*사업은?|and|also|so|what\s+about|how\s+about|und|und\s+was\s+ist\s+mit|auch)(?=[\s,]|$)[\s,]*",
     re.I,
 )
@@ -42,6 +42,8 @@ _PRONOUN = re.compile(
 _ELLIPSIS = re.compile(r"(?:(?:은|는|이면|면)요\s*[?？]*|[은는]\s*[?？]+)\s*$")
 # '그 1%는 …', '이 사업은 …', '그7곳 …': a determiner pointing back (Kiwi's MM), not '그린' or '이번'.
 _POINTING_DETERMINERS = {"그", "이", "저", "해당", "그런", "이런", "저런"}
+# 'Can cities apply too?', 'Gilt das auch für Städte?': asked as well as what came before.
+_ALSO = re.compile(r"\b(?:too|also|as\s+well|either|auch)\b", re.I)
 # 'R&D 쪽은 얼마예요?': the other side of what was asked.
 _SIDE = re.compile(r"\S\s*쪽(?:은|는|도)(?=\s|[?？]|$)")
 _EDGE = re.compile(r"^[\"'(\[]+|[\"')\].,?!:;？]+$")
@@ -215,7 +217,7 @@ class FollowUpRewriter:
             return False
         if _OPENING.match(text) or _PRONOUN.search(text) or _ELLIPSIS.search(text) or _nameless_reference(text):
             return True
-        if _SIDE.search(text) or self._points_back(text):
+        if _SIDE.search(text) or _ALSO.search(text) or self._points_back(text) or self._adds_to(text):
             return True
         return len(self._content(text)) <= MAX_OWN_WORDS
 
@@ -224,6 +226,14 @@ class FollowUpRewriter:
         # After a conjunctive adverb ('근데 이런 전략은 …').
         first = next((m for m in self._tokenizer.morphemes(text) if m.tag != "MAJ"), None)
         return first is not None and first.tag == "MM" and first.form in _POINTING_DETERMINERS
+
+    def _adds_to(self, text: str) -> bool:
+        """Whether a Korean turn asks about something as well as what came before ('기초지자체도 신청할 수 있어요?',
+        '세금 감면 같은 것도 있어요?'): the particle 도 after a noun."""
+        morphemes = self._tokenizer.morphemes(text)
+        return any(
+            m.tag == "JX" and m.form == "도" and before.tag.startswith("N") for before, m in zip(morphemes, morphemes[1:])
+        )
 
     def _tells_facts(self, text: str) -> bool:
         """Whether a turn only tells company facts, answering the assistant rather than asking ('청주 식품
@@ -235,6 +245,9 @@ class FollowUpRewriter:
             return text
         text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
         correction = _correction(text)
+        meant = correction.meant if correction else ""
+        if self._name_programs(meant) and asks_something(meant) and not _asks_again(meant):
+            return correction.meant  # '그거 말고 제조데이터 상품가공 사업 문의 전화번호 있어요?': a new question
         own = _OPENING.sub("", correction.meant if correction else text, count=1).strip() or text
         again = _asks_again(text)
         earlier = self.topic_words(previous, everything=again or bool(correction))

@@ -35,7 +35,8 @@ how what which need needed document documents condition conditions eligible elig
 company companies firm firms business businesses start submit papers form forms find percent percentage share
 requirement requirements criteria period rate interest contact long last selection selected schedule result results
 close closes closing open opens
-förderung antrag beantragen betrag wie viel wann wo
+förderung antrag beantragen betrag wie viel wann wo firma firmen unternehmen maximal höchstens bekommt bekommen erhält
+erhalten geld summe höhe dauer lange läuft frist kosten voraussetzungen bewerben bewerbung kontakt ergebnis 확보
 """.split())
 
 REPLIES: dict[str, dict[str, str]] = {

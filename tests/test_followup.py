@@ -20,7 +20,8 @@ NAMING = FollowUpRewriter(Tokenizer(), lambda text: tuple(v for k, v in NAMES.it
     (["AI 응용제품 신속 상용화 지원사업은 총 얼마 규모예요?"], "and who can apply for it?",
      "AI 응용제품 신속 상용화 who can apply for it?"),
     (["Wer hat die M.AX-Allianz gegründet?"], "Und aus wie vielen Gruppen besteht sie?",
-     "M.AX-Allianz gegründet aus wie vielen Gruppen besteht sie?"),
+     "M.AX-Allianz gegründet aus wie vielen Gruppen besteht sie?"),    (["규제자유특구 특구사업자는 어떤 지원을 받아요?"], "그래서 구체적으로 뭘 해주는데요?",  # 'so' opening it
+     "규제자유특구 특구사업자 구체적으로 뭘 해주는데요?"),
 ])
 def test_follow_ups_take_the_topic_of_the_conversation(history, turn, expected):
     assert REWRITER.rewrite(turn, history) == expected
@@ -188,9 +189,18 @@ def test_a_pointer_goes_to_the_latest_answer_that_lists_that_far():
     (["Was plant das Ministerium bei den RE100-Industrieparks?"], "Wo genau soll der Pilotpark gebaut werden?"),
     (["스마트제조혁신 3.0 전략 목표가 뭐예요?"], "근데 이런 전략은 왜 나온 거예요?"),
     (["글로벌 혁신특구 기업들 해외 공동연구도 지원받아요?"], "how much per project tho?"),  # short, naming nothing
+    (["규제자유특구 지정은 누가 신청해요?"], "시군 같은 기초지자체도 할 수 있어요?"),  # as well as: "도" after a noun
+    (["Who can join the regulation-free zone programme?"], "Can universities and research institutes join too?"),
+    (["Wie viel Förderung gibt es bei den RE100-Industrieparks?"], "Wie viel bekommt eine Firma maximal?"),  # generic words
 ])
 def test_turns_pointing_back_in_other_ways_take_the_topic(history, turn):
     assert NAMING.rewrite(turn, history).endswith(turn) and NAMING.rewrite(turn, history) != turn
+
+
+def test_a_correction_asking_its_own_question_about_another_program_is_that_question():
+    history = ["시험 공장 지원기간은 얼마나 돼요?"]
+    turn = "음 기간은 나중에 볼게요. 그거 말고 글로벌 혁신특구 문의 전화번호 있어요?"
+    assert NAMING.rewrite(turn, history) == "글로벌 혁신특구 문의 전화번호 있어요?"
 
 
 def test_saying_the_topic_switches_keeps_the_old_one_out():
