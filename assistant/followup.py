@@ -153,12 +153,6 @@ class FollowUpRewriter:
                 previous = self._standalone(*self._pointed(earlier, replies[:i]), previous)
         return self._standalone(*self._pointed(text, replies), previous)
 
-    def _pointed(self, text: str, replies: Sequence[str]) -> tuple[str, bool]:
-        """The turn with its pointer resolved, and whether it had one: the item pointed at belongs to the topic
-        before it ('the first one' of the five growth measures), so the turn still leans on the conversation."""
-        pointed = self.point(text, replies)
-        return pointed, pointed != text
-
     def traced(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> Rewrite:
         """The standalone form of a turn and who made it."""
         standalone = self.rewrite(text, history, replies)
@@ -167,16 +161,23 @@ class FollowUpRewriter:
     def point(self, text: str, replies: Sequence[str]) -> str:
         """The turn with a pointer to an item the assistant listed ('두 번째 건', 'the first one') replaced by that
         item's words, from the latest answer that lists that far; the turn as it was when none does."""
+        return self._pointed(text, replies)[0]
+
+    def _pointed(self, text: str, replies: Sequence[str]) -> tuple[str, bool]:
+        """The turn with its pointer resolved, and whether it still leans on the conversation: a short item that is
+        not a program belongs to the topic it was listed under ('the first one' of the five growth measures, '두 번째
+        지역'); a program or a longer item names itself ('that last one' of the AI programmes)."""
         found = _POINTING.search(text) if replies else None
         if not found:
-            return text
+            return text, False
         position = _POSITIONS[next(word for word in found.groupdict().values() if word).lower()]
         for reply in reversed(replies):
             items = self.listed(reply)
             if len(items) >= 2 and position < len(items):
                 words = " ".join(self.topic_words(items[position], everything=True)) or items[position]
-                return f"{text[:found.start()]}{words}{_particle(words, text[found.end():])}".strip()
-        return text
+                pointed = f"{text[:found.start()]}{words}{_particle(words, text[found.end():])}".strip()
+                return pointed, len(words.split()) <= MAX_OWN_WORDS and not self._name_programs(words)
+        return text, False
 
     def listed(self, reply: str) -> list[str]:
         """The things an answer lists, in order: its bullet or numbered lines, the first cells of its table rows, or
@@ -227,6 +228,13 @@ class FollowUpRewriter:
         first = next((m for m in self._tokenizer.morphemes(text) if m.tag != "MAJ"), None)
         return first is not None and first.tag == "MM" and first.form in _POINTING_DETERMINERS
 
+    def _asks_its_own(self, text: str) -> bool:
+        """Whether a turn names something to ask about beyond programs and numbers ('… 문의 전화번호 있어요?', not
+        '2025년 AI트랙은 얼마였어요?')."""
+        words = self.topic_words(text)
+        named = self._program_words(words)
+        return any(w not in named and not any(ch.isdigit() for ch in w) for w in words)
+
     def _adds_to(self, text: str) -> bool:
         """Whether a Korean turn asks about something as well as what came before ('기초지자체도 신청할 수 있어요?',
         '세금 감면 같은 것도 있어요?'): the particle 도 after a noun."""
@@ -246,8 +254,11 @@ class FollowUpRewriter:
         text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
         correction = _correction(text)
         meant = correction.meant if correction else ""
-        if self._name_programs(meant) and asks_something(meant) and not _asks_again(meant):
-            return correction.meant  # '그거 말고 제조데이터 상품가공 사업 문의 전화번호 있어요?': a new question
+        # '그거 말고 제조데이터 상품가공 사업 문의 전화번호 있어요?': a question of its own about another program is new;
+        # '올해 거 말고 2025년 AI트랙은 얼마였어요?' about the same program corrects the year of the previous question.
+        other_program = set(self._name_programs(meant)) - set(self._name_programs(previous))
+        if other_program and asks_something(meant) and not _asks_again(meant) and self._asks_its_own(meant):
+            return meant
         own = _OPENING.sub("", correction.meant if correction else text, count=1).strip() or text
         again = _asks_again(text)
         earlier = self.topic_words(previous, everything=again or bool(correction))

@@ -164,12 +164,10 @@ def test_a_pointer_that_names_its_item_still_keeps_the_topic_it_was_listed_under
     assert "Regulierung" in rewritten and "Wachstumspaket" in rewritten
 
 
-def test_a_follow_up_pointing_into_the_answer_names_the_item_and_keeps_the_conversations_topic():
+def test_a_follow_up_pointing_at_an_item_that_names_itself_takes_only_the_item():
     history = ["2026 통합공고에 AI 공장 세부사업이 뭐뭐 있어요?"]
     reply = "자율형공장 30개 과제, 제조AI특화 스마트공장 400개 과제, 대중소 상생형 AI트랙 20개 과제입니다."
-    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history, [reply]) == (
-        "제조AI특화 스마트공장 400개 과제는 얼마 지원해요? 통합공고 AI 공장 세부사업"
-    )
+    assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history, [reply]) == "제조AI특화 스마트공장 400개 과제는 얼마 지원해요?"
     assert REWRITER.rewrite("두 번째 건은 얼마 지원해요?", history) == (
         "2026 통합공고 AI 공장 세부사업 두 번째 건은 얼마 지원해요?"  # without the answer, the topic is all there is
     )
@@ -201,6 +199,17 @@ def test_a_correction_asking_its_own_question_about_another_program_is_that_ques
     history = ["시험 공장 지원기간은 얼마나 돼요?"]
     turn = "음 기간은 나중에 볼게요. 그거 말고 글로벌 혁신특구 문의 전화번호 있어요?"
     assert NAMING.rewrite(turn, history) == "글로벌 혁신특구 문의 전화번호 있어요?"
+    # about the same program, it corrects the previous question (here its year) and keeps what that asked
+    corrected = NAMING.rewrite("아 아니 올해 거 말고 2025년 시험 공장은 얼마였어요?", ["2026년 시험 공장 정부지원금 얼마예요?"])
+    assert "2025년" in corrected and "정부지원금" in corrected and "2026년" not in corrected
+
+
+def test_a_pointer_to_a_program_names_it_without_the_topic_it_was_listed_under():
+    reply = "자율형공장, 시험 공장, 글로벌 혁신특구입니다."
+    turn = "How much does the government pay for that last one?"
+    assert NAMING.rewrite(turn, ["Which AI programmes does MSS run?"], [reply]) == (
+        "How much does the government pay for 글로벌 혁신특구?"
+    )
 
 
 def test_saying_the_topic_switches_keeps_the_old_one_out():
