@@ -259,7 +259,7 @@ class FollowUpRewriter:
         other_program = set(self._name_programs(meant)) - set(self._name_programs(previous))
         if other_program and asks_something(meant) and not _asks_again(meant) and self._asks_its_own(meant):
             return meant
-        own = _OPENING.sub("", correction.meant if correction else text, count=1).strip() or text
+        own = _OPENING.sub("", meant or text, count=1).strip() or text
         again = _asks_again(text)
         earlier = self.topic_words(previous, everything=again or bool(correction))
         gone = self._replaced(own, earlier, again)
