@@ -76,8 +76,9 @@ class EligibilityReader:
         programs = self._name_programs(text)
         if _QUALIFY.search(text) and not _FACT.search(text) and (_OWN_COMPANY.search(text) or stated[i].known()):
             return Eligibility(True, profile, programs, bool(_ANY_PROGRAM.search(text)))
-        # An answer to the question the assistant asked ('직원은 45명이에요') continues the earlier eligibility turn.
-        if i and stated[i].known() and not programs:
+        # An answer to the question the assistant asked ('직원은 45명이에요') continues the earlier eligibility turn; a
+        # turn asking for a fact does not ('그럼 지자체 신청 마감은 언제예요?' names an applicant, but asks when).
+        if i and stated[i].known() and not programs and not _FACT.search(text):
             earlier = self._ask(turns, stated, i - 1, profile)
             if earlier.asked:
                 asked = f"{earlier.continues} {turns[i - 1]}".strip()

@@ -35,6 +35,14 @@ def test_the_answer_to_the_question_asked_back_continues_the_assessment(service)
     assert "신청 요건 미충족" in arrears.text and "체납액을 모두 내면 신청할 수 있습니다." in arrears.text
 
 
+def test_a_question_for_a_fact_after_an_eligibility_question_goes_to_the_documents(service):
+    """'경북 회사는 마감이 언제예요?' names a fact of the company, but asks when: it is not an answer to the question asked
+    back, so it is searched rather than assessed."""
+    first = "우리 회사(경북, 제조업, 직원 45명)가 시험 공장 지원을 받을 수 있나요?"
+    events = _events(service, "그럼 경북 회사는 신청 마감이 언제예요?", [Utterance("user", first)])
+    assert isinstance(events[0], Retrieved) and not any(isinstance(e, Assessed) for e in events)
+
+
 def test_english_and_no_named_program(service):
     answer = service.ask("We are a manufacturer in Seoul, 3 years in business. Which programs can we apply for?")
     assert "Your company as you described it: location Seoul, sector manufacturing" in answer.text
