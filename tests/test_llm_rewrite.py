@@ -129,7 +129,7 @@ def test_a_follow_up_through_a_real_llama_cpp_server_is_rewritten_and_answered(i
         rewrite_timeout_s=30,
     )
     service = AssistantService(settings.model_copy(update={"answer": AnswerSettings(generator="llm"), "llm": llm}))
-    history, follow_up = ["산업 디지털 전환 펀드는 얼마인가요?"], "그럼 언제까지 운영돼요?"
+    history, follow_up = ["산업 디지털 전환 펀드는 언제까지 운영되나요?"], "그럼 규모는 얼마예요?"
     hits, answer = collect(service.stream(follow_up, [Utterance("user", history[0])]))
     line = answer.to_dict(0.0)
     # Whichever rewrote it, the rewrite carries the earlier question's topic and says who made it.
