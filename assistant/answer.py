@@ -97,7 +97,9 @@ class ExtractiveGenerator:
         if closest is None or closest.probability < self._settings.closest_min:
             return abstention
         quoted = _quote(question.text, language, reading.hits, [closest], reading.confidence)
-        text = f"{not_found} {CLOSEST[language]} {quoted.text} {self._settings.help(language)}"
+        # The note that the passage is in another language goes before 'the closest passage is', not inside the quote.
+        note, passage = _split_note(quoted.text, language)
+        text = " ".join(p for p in (not_found, note, CLOSEST[language], passage, self._settings.help(language)) if p)
         return replace(quoted, text=text, abstained=True)
 
 
@@ -105,6 +107,12 @@ def _not_found(wants: frozenset[str], language: str) -> str:
     """What the documents did not give: the kind of value asked for, or an answer at all."""
     kind = next((kind for kind in NOT_GIVEN if kind in wants), None)
     return NOT_GIVEN[kind][language] if kind else NOT_FOUND[language]
+
+
+def _split_note(text: str, language: str) -> tuple[str, str]:
+    """A quote's other-language note and the quoted passages ('' and the text when it has no note)."""
+    note = OTHER_LANGUAGE_NOTE[language]
+    return (note, text[len(note):].strip()) if text.startswith(note) else ("", text)
 
 
 def _quote(question: str, language: str, hits: Sequence, chosen: Sequence[Evidence], confidence: float) -> Answer:

@@ -162,3 +162,10 @@ def test_an_abstention_says_which_kind_of_value_was_not_found(language, wants, p
     reading = replace(reading, question=replace(reading.question, wants=frozenset(wants)))
     answer = ExtractiveGenerator(AnswerSettings()).answer(reading)
     assert answer.abstained and phrase in answer.text and NOT_FOUND[language] not in answer.text
+
+
+def test_an_abstention_says_the_closest_passage_is_in_another_language_before_quoting_it():
+    closest = Evidence(1, "The zone fund is worth 42 billion won.", "en", 0.12)
+    reading = replace(_reading("특구 펀드 금리는?", "ko", [], answerable=False), closest=closest)
+    text = ExtractiveGenerator(AnswerSettings()).answer(reading).text
+    assert text.index("다른 언어로 된 문서") < text.index("가장 가까운 내용은") < text.index("42 billion won. [1]")
