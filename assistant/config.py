@@ -111,6 +111,15 @@ class RoutingSettings(BaseModel):
         description="Probability the classifier must give an outcome for it to count; below it the message is a "
         "question for the documents (the patterns still apply).",
     )
+    neighbours: int = Field(
+        3, ge=0,
+        description="A harmful verdict of the classifier (not of a pattern) below sure_harmful also needs most of the "
+        "message's this many nearest examples to be harmful; 0: no such check.",
+    )
+    sure_harmful: float = Field(
+        0.9, gt=0, le=1,
+        description="Probability at which the classifier's harmful verdict stands without asking the nearest examples.",
+    )
 
 
 class AnswerSettings(BaseModel):

@@ -99,7 +99,10 @@ def main() -> None:
     examples = load_examples(settings.examples)
 
     def classifier(chosen: list) -> ExampleClassifier:
-        return ExampleClassifier(chosen, embeddings, settings.c, settings.min_probability)
+        return ExampleClassifier(
+            chosen, embeddings, settings.c, settings.min_probability, neighbours=settings.neighbours,
+            sure=settings.sure_harmful,
+        )
 
     start = time.perf_counter()
     learned = Router(classifier(examples))
