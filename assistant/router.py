@@ -73,6 +73,7 @@ class ExampleClassifier:
         harmful verdict less likely than sure also needs most of the message's this many nearest examples to be
         harmful (0: no check)."""
         self._examples = tuple(examples)
+        self._labels = np.array([LABELS.index(label) for label, _ in self._examples])
         self._neighbours = neighbours
         self._sure = sure
         self._embeddings = embeddings
@@ -82,7 +83,7 @@ class ExampleClassifier:
         self.digest = _digest(model, self._examples, c, steps) if model else None
         self._weights: np.ndarray | None = None
         self._example_vectors: np.ndarray | None = None
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # training asks example_vectors() while holding it
 
     def probabilities(self, texts: Sequence[str]) -> np.ndarray:
         """One row per text: the probability of each of LABELS."""
@@ -110,21 +111,19 @@ class ExampleClassifier:
         questions as harmful and let 1 more fraud request through (asking them always: 5 more)."""
         if not self._neighbours:
             return True
-        labels = np.array([LABELS.index(label) for label, _ in self._examples])
         nearest = np.argsort(-(self.example_vectors() @ vector))[: self._neighbours]
-        return int((labels[nearest] == label).sum()) * 2 > len(nearest)
+        return int((self._labels[nearest] == label).sum()) * 2 > len(nearest)
 
     def example_vectors(self) -> np.ndarray:
-        """The examples' embeddings, made on first use (only a harmful verdict needs them) and shared like the
-        weights."""
+        """The examples' embeddings, made on first use (training, or a harmful verdict asking its neighbours) and
+        shared like the weights."""
         with self._lock:
+            if self._example_vectors is None and self.digest:
+                self._example_vectors = _EXAMPLE_VECTORS.get(self.digest)
             if self._example_vectors is None:
-                key = f"vectors:{self.digest}" if self.digest else None
-                self._example_vectors = _TRAINED.get(key) if key else None
-                if self._example_vectors is None:
-                    self._example_vectors = self._vectors([m for _, m in self._examples])
-                if key:
-                    _TRAINED[key] = self._example_vectors
+                self._example_vectors = self._vectors([m for _, m in self._examples])
+            if self.digest:
+                _EXAMPLE_VECTORS[self.digest] = self._example_vectors
             return self._example_vectors
 
     def _vectors(self, texts: Sequence[str]) -> np.ndarray:
@@ -139,8 +138,7 @@ class ExampleClassifier:
                 if self._weights is None:
                     self._weights = _bundled(self.digest)
             if self._weights is None:
-                labels = np.array([LABELS.index(label) for label, _ in self._examples])
-                self._weights = _fit(self._vectors([m for _, m in self._examples]), labels, self._c, self._steps)
+                self._weights = _fit(self.example_vectors(), self._labels, self._c, self._steps)
             if self.digest:  # bundled or trained, read or made once per process
                 _TRAINED[self.digest] = self._weights
             return self._weights
@@ -148,8 +146,9 @@ class ExampleClassifier:
 
 # Weights by the digest of what they were trained for (embedding ~2,000 examples and training takes a few seconds,
 # which every service would otherwise pay on its first turn; the bundled file need not be read again either), and the
-# examples' vectors under 'vectors:' and that digest.
+# examples' vectors by the same digest (made once per process, when a harmful verdict first asks its neighbours).
 _TRAINED: dict[str, np.ndarray] = {}
+_EXAMPLE_VECTORS: dict[str, np.ndarray] = {}
 
 
 def _digest(model: str, examples: tuple[tuple[str, str], ...], c: float, steps: int) -> str:
