@@ -243,3 +243,18 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+def choose_files(page, paths: list[Path]) -> None:
+    """Choose files in the staff console's upload box as a person does (a click opens the file chooser) and wait
+    until the server has answered the upload and the box lists every file."""
+    box = page.locator("#upload-files")
+    with page.expect_file_chooser() as chooser:
+        box.locator(".upload-container").first.click()
+    with page.expect_response(lambda r: "/gradio_api/upload?" in r.url and r.request.method == "POST") as upload:
+        chooser.value.set_files(paths)
+    assert upload.value.ok, f"the upload was refused: HTTP {upload.value.status} {upload.value.text()}"
+    # A listed file is a table cell named after it. Its text is no match: the name's stem and extension are apart
+    # ('green_logistics_voucher_2026 .pdf'), and only the progress line shown while uploading spells it whole.
+    for path in paths:
+        box.get_by_role("cell", name=path.name, exact=True).wait_for()

@@ -21,6 +21,7 @@ from assistant.config import Settings, StoreSettings
 from assistant.indexer import document_hash
 from assistant.service import AssistantService
 from assistant.uploads import Uploads
+from conftest import choose_files
 from webserver import free_port
 
 ASSISTANT = Path(sys.executable).with_name("assistant")
@@ -295,8 +296,7 @@ def upload_in_console(browser, url: str, path: Path):
     page.locator("#password").fill(STAFF_PASSWORD)
     page.locator("#login").click()
     page.locator("#staff-user").get_by_text(STAFF_USER).first.wait_for()
-    page.locator("#upload-files input[type=file]").set_input_files([path])
-    page.locator("#upload-files").get_by_text(path.name).wait_for()  # received by the server
+    choose_files(page, [path])
     page.locator("#upload-start").click()
     return page
 

@@ -20,7 +20,7 @@ from assistant.evaluation import load_suites
 from assistant.inquiries import SUITE, add_case, eval_case
 from assistant.service import AssistantService
 from assistant_ui.api import CSV_FIELDS
-from conftest import write_pdf
+from conftest import choose_files, write_pdf
 from webserver import served
 
 USER, PASSWORD = "상담직원", "correct horse 1357"
@@ -175,8 +175,7 @@ def test_an_upload_is_indexed_while_the_chat_keeps_answering_then_the_chat_answe
     notice = write_notice(tmp_path / NOTICE)
     memo = tmp_path / "memo.docx"
     memo.write_bytes(b"PK\x03\x04 a word file")
-    staff.locator("#upload-files input[type=file]").set_input_files([notice, memo])
-    staff.locator("#upload-files").get_by_text(NOTICE).wait_for()  # uploaded to the server
+    choose_files(staff, [notice, memo])
     staff.locator("#upload-start").click()
 
     progress = staff.locator("#upload-report [role=progressbar]")
