@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from .profile import Profile
-from .profile_reader import ProfileReader
+from .profile_reader import OWN, ProfileReader
 
 # Wording that asks about qualifying ('받을 수 있나요', 'eligible', 'förderfähig') …
 _QUALIFY = re.compile(
@@ -26,8 +26,6 @@ _FACT = re.compile(
     r"몇|얼마|언제|\bhow\s+(?:many|much|big|long)\b|\bwhen\b|\bwhat\s+(?!programs?\b|support\b|kind\s+of\s+support\b)\w+",
     re.I,
 )
-# … about the user's own company, not a general 'who can apply?'.
-_OWN_COMPANY = re.compile(r"우리|저희|제가|내가|당사|우리\s*회사|\b(?:we|our|my|i|us)\b|\b(?:wir|unser\w*|mein\w*|ich)\b", re.I)
 
 
 # 'Which programs can we apply for?': every program is in question, not only those about the question's topic.
@@ -74,7 +72,7 @@ class EligibilityReader:
         """What turn i says about eligibility, given the facts each turn states."""
         text = turns[i]
         programs = self._name_programs(text)
-        if _QUALIFY.search(text) and not _FACT.search(text) and (_OWN_COMPANY.search(text) or stated[i].known()):
+        if _QUALIFY.search(text) and not _FACT.search(text) and (OWN.search(text) or stated[i].known()):
             return Eligibility(True, profile, programs, bool(_ANY_PROGRAM.search(text)))
         # An answer to the question the assistant asked ('직원은 45명이에요') continues the earlier eligibility turn; a
         # turn asking for a fact does not ('그럼 지자체 신청 마감은 언제예요?' names an applicant, but asks when).

@@ -52,6 +52,10 @@ _LOCAL_GOVERNMENT = (
     re.compile(r"[가-힣]{2,}(?:특별자치시|특별자치도|특별시|광역시|시|군|도)(?:인데|입니다|이에요|예요|도\s|는\s|가\s|청)"),
     re.compile(r"(?:^|\b[Cc]an\s+|\b[Dd]oes\s+)(?:the\s+)?[A-Z]\w+\s+(?:Metropolitan\s+City|City|Province|County)\b"),
 )
+# The user speaking of their own organisation: '저희는 강원도 지자체입니다', 'our county government'.
+OWN = re.compile(r"우리|저희|제가|내가|당사|우리\s*회사|\b(?:we|our|my|i|us)\b|\b(?:wir|unser\w*|mein\w*|ich)\b", re.I)
+# A kind of applicant said of the one writing, right after its name: '지자체인데', '지자체입니다'.
+_IS = re.compile(r"(?:인데|입니다|이에요|예요|이고|이며)")
 _COMPANY = re.compile(r"회사|기업|업체|스타트업|공장|\b(?:company|firm|business|startup|factory|manufacturer)\b", re.I)
 # 'a small software company': a size word one word away from what it sizes.
 _SMALL = re.compile(r"\bsmall\s+(?:\w+\s+)?(?:company|business|firm|enterprise|manufacturer)\b", re.I)
@@ -78,6 +82,11 @@ class ProfileReader:
             codes = _codes_stated(text, nouns, name)
             if codes:
                 facts[name] = codes if name == "certifications" else codes[0]
+        # A kind of applicant other than a company is the writer's only when they say so ('저희는 강원도 지자체입니다');
+        # '기초지자체도 신청할 수 있어요?' and '지자체 신청 마감은 언제예요?' ask about others, from a company.
+        applicant = facts.get("applicant", "company")
+        if applicant != "company" and not (OWN.search(text) or _says_it_is(text, applicant)):
+            del facts["applicant"]
         if "size_class" not in facts and _SMALL.search(text):
             facts["size_class"] = "small"
         if "applicant" not in facts and any(p.search(text) for p in _LOCAL_GOVERNMENT) and not _COMPANY.search(text):
@@ -134,6 +143,17 @@ def _codes_stated(text: str, nouns: set[str], name: str) -> tuple[str, ...]:
     ]
     kept = [(code, term) for code, term in found if not any(term != other and term in other for _, other in found)]
     return tuple(dict.fromkeys(code for code, term in sorted(kept, key=lambda pair: -len(pair[1]))))
+
+
+def _says_it_is(text: str, applicant: str) -> bool:
+    """Whether a Korean text says the writer is that kind of applicant: one of its terms, then a copula."""
+    squashed = "".join(text.split())
+    return any(
+        _IS.match(squashed, found.end())
+        for field_name, code, language, term in terms().terms
+        if field_name == "applicant" and code == applicant and language == "ko"
+        for found in re.finditer(re.escape("".join(term.split())), squashed)
+    )
 
 
 def _first_number(patterns: tuple[re.Pattern, ...], text: str) -> int | None:

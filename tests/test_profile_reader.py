@@ -38,6 +38,12 @@ READER = ProfileReader(Tokenizer(), lambda text: ("test-factory",) if "스마트
     ("Can Incheon Metropolitan City apply for a zone?", {"applicant": "local_government", "region": "incheon"}),
     ("Our county government in Gyeongnam wants to apply", {"applicant": "local_government", "region": "gyeongnam"}),
     ("수원시에 있는 회사입니다", {"region": "gyeonggi"}),
+    # A kind of applicant is the writer only when they say so; asked about, it is someone else.
+    ("저희는 강원도 지자체입니다. 신청할 수 있나요?", {"applicant": "local_government", "region": "gangwon"}),
+    ("강원도 지자체인데 신청할 수 있나요?", {"applicant": "local_government", "region": "gangwon"}),
+    ("시군 같은 기초지자체도 신청할수있어요?", {}),
+    ("그럼 지자체 신청 마감은 언제예요?", {}),
+    ("Can a local government apply?", {}),
     ("Our factory in Gyeonggi Province has 30 employees", {"region": "gyeonggi", "employees": 30}),
     ("How big is the DX innovation fund?", {}),
     ("AI 팩토리 지원 규모는 얼마인가요?", {}),
