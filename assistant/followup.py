@@ -23,6 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from .profile_reader import ProfileReader
+from .replies import asks_if_there_is, introduced
 from .routing import GENERIC
 from .text import asks_something, detect_language
 from .tokens import STOPWORDS, Tokenizer
@@ -151,6 +152,9 @@ class FollowUpRewriter:
         for i, earlier in enumerate(history):
             if not (previous and self._tells_facts(earlier)):
                 previous = self._standalone(*self._pointed(earlier, replies[:i]), previous)
+                # Asked whether something exists, the answer named it, and the next turn is about it.
+                new = introduced(replies[i]) if i < len(replies) and asks_if_there_is(earlier) else ""
+                previous = f"{new} {previous}" if new and new.lower() not in previous.lower() else previous
         return self._standalone(*self._pointed(text, replies), previous)
 
     def traced(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> Rewrite:

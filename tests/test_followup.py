@@ -228,3 +228,22 @@ def test_an_apology_opening_a_correction_is_no_part_of_what_it_corrects():
     history = ["혁신창업사업화자금 올해 얼마 나와요?"]
     rewritten = NAMING.rewrite("아 죄송 그거 말고 이차보전 규모요", history)
     assert "이차보전" in rewritten and "혁신창업사업화자금" not in rewritten
+
+
+@pytest.mark.parametrize("history, replies, turn, wanted", [
+    # Asked whether something exists, the answer named it; the next turn asks about it.
+    (["창업 기업용 보증 상품도 있나요?"], ["스타트업 특례보증이 있으며, 업력 3년 이내 기업이 대상입니다."], "한도는 얼마예요?",
+     "스타트업 특례보증"),
+    (["Is there a loan for food makers?"], ["Yes: the Food Tech Growth Loan lends up to 1 billion won. [1]"],
+     "and what is the rate?", "Food Tech Growth Loan"),
+    (["Gibt es eine Förderung für Gießereien?"], ["Ja, das Programm 'Grüne Gießerei' zahlt bis zu 50 % der Kosten."],
+     "Und wer darf sich bewerben?", "Grüne Gießerei"),
+])
+def test_a_follow_up_to_a_question_whether_something_exists_is_about_what_the_answer_named(history, replies, turn, wanted):
+    assert wanted in REWRITER.rewrite(turn, history, replies)
+
+
+def test_a_question_whether_one_may_apply_takes_no_name_from_its_answer():
+    rewritten = REWRITER.rewrite("마감은 언제예요?", ["지역 주도형 AI 사업에 신청할 수 있어요?"],
+                                 ["광역 지방정부가 신청하며, 기업은 선정된 지자체의 프로그램에 참여합니다."])
+    assert "광역" not in rewritten and "지역 주도형" in rewritten

@@ -1,0 +1,40 @@
+"""What an assistant's answer introduces, for the follow-ups that lean on it: asked '정책자금에 화장품 회사용 상품도
+있어요?', the answer '케이뷰티론이 있으며 …' introduces 케이뷰티론, and '금리는 몇프로에요?' asks about it."""
+
+from __future__ import annotations
+
+import re
+
+# A question whether something exists: '… 상품도 있어요?', 'Is there a loan for …?', 'Gibt es … etwas für …?'
+# ('신청할 수 있어요?' asks whether one may).
+_ASKS_IF_THERE_IS = re.compile(
+    r"(?<!수)(?<!수\s)있(?:어요|나요|습니까|을까요|는지요?|니|어)\s*[?？]*\s*$|\b(?:is|are)\s+there\b|\bgibt\s+es\b|\bdo(?:es)?\s+\w+(?:\s+\w+)?\s+have\b",
+    re.I,
+)
+_CITATION = re.compile(r"\s*\[\d+\]")
+_FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?](?=\s|$)|다\.|$)", re.S)
+_OPENING = re.compile(r"^\s*(?:네|예|있습니다|yes|ja)\b[\s,.:;!]*", re.I)
+_QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{2,60})['’\"”」』]")
+# The thing said to exist, before 이/가 and 있다 or a word of providing: '케이뷰티론이 있으며', 'X가 마련되어'; with
+# the word before it unless that word ends in a particle ('스타트업 특례보증이', not '기업에는 특례보증이').
+_KOREAN_SUBJECT = re.compile(r"((?:[^\s,.:;]*[^\s,.:;은는을를에의도로와과서]\s)?[^\s,.:;]+?)(?:이|가)\s*(?:있|마련|운영|신설)")
+# A name in English or German: capitalised words after the first ('the Smart Factory Basic track'), hyphenated
+# parts kept together ('AX-Sprint-Schiene', 'K-beauty').
+_LATIN_NAME = re.compile(r"(?<=\s)[A-Z][\w&.]*(?:-[\w&.]+)*(?:\s+[A-Z][\w&.]*(?:-[\w&.]+)*)*")
+
+
+def asks_if_there_is(question: str) -> bool:
+    """Whether a question asks if something exists, so that its answer names the thing the next turn is about."""
+    return bool(_ASKS_IF_THERE_IS.search(question.strip()))
+
+
+def introduced(reply: str) -> str:
+    """The thing an answer's first sentence says exists: a quoted name, the Korean subject of '있다', or the first
+    Latin-script name; '' when it names none."""
+    first = _FIRST_SENTENCE.match(_OPENING.sub("", _CITATION.sub("", reply).strip(), count=1))
+    sentence = first.group(0) if first else ""
+    for pattern in (_QUOTED, _KOREAN_SUBJECT):
+        if found := pattern.search(sentence):
+            return found.group(1).strip()
+    found = _LATIN_NAME.search(f" {sentence}")
+    return found.group(0) if found else ""

@@ -1,0 +1,26 @@
+"""What an answer introduces: the thing it says exists, when the question asked whether there is one."""
+
+import pytest
+
+from assistant.replies import asks_if_there_is, introduced
+
+
+@pytest.mark.parametrize("question, asks", [
+    ("화장품 회사용 상품도 있어요?", True), ("세금 감면 같은 것도 있나요?", True), ("Is there a loan for food makers?", True),
+    ("Gibt es eine Förderung für Gießereien?", True),
+    ("신청할 수 있어요?", False), ("지원받을수있나요?", False), ("How big is the fund?", False),
+])
+def test_a_question_whether_something_exists_is_told_from_one_whether_one_may(question, asks):
+    assert asks_if_there_is(question) is asks
+
+
+@pytest.mark.parametrize("reply, name", [
+    ("케이뷰티론이 있으며, 공급 규모를 늘립니다. [1]", "케이뷰티론"),
+    ("창업 기업에는 스타트업 특례보증이 있습니다.", "스타트업 특례보증"),
+    ("2026년 과제 가운데 하나로 '5극 3특과 연계한 지역 AX 확산'이 있습니다.", "5극 3특과 연계한 지역 AX 확산"),
+    ("Ja, die neue AX-Sprint-Schiene mit 140 Milliarden Won erhöht den Kreditsaldo.", "AX-Sprint-Schiene"),
+    ("Yes, there is the Smart Factory Basic track.", "Smart Factory Basic"),
+    ("해당 내용은 문서에서 찾지 못했습니다.", ""),
+])
+def test_an_answer_introduces_the_thing_it_says_exists(reply, name):
+    assert introduced(reply) == name
