@@ -74,9 +74,14 @@ def wanted(question: str) -> frozenset[str]:
     return frozenset(kinds - {"date"} if "day" in kinds else kinds)
 
 
+# A sentence announcing what follows ('… 참여기업 모집을 다음과 같이 공고합니다', 'as follows'): its numbers name
+# the program and its legal basis; the values it announces come after it.
+_ANNOUNCES = re.compile(r"(?:다음|아래)과\s*같이|as\s+follows|wie\s+folgt", re.I)
+
+
 def holds(sentence: str, kinds: frozenset[str]) -> bool:
     """Whether a sentence holds a value of one of the kinds asked for (any sentence, when none is asked)."""
-    return not kinds or any(_HOLDS[kind](sentence) for kind in kinds)
+    return not kinds or not _ANNOUNCES.search(sentence) and any(_HOLDS[kind](sentence) for kind in kinds)
 
 
 def _number(sentence: str) -> bool:

@@ -69,6 +69,15 @@ def test_a_year_alone_gives_no_deadline():
     assert not holds(name, frozenset({"count"}))  # nor a number
 
 
+def test_a_sentence_announcing_what_follows_holds_no_value_of_its_own():
+    """A notice's opening line names its law, year and program; the deadline and amounts come after it."""
+    opening = "「중소기업 스마트제조혁신 촉진에 관한 법률」 제12조에 따라 2026년도 지원사업 참여기업 모집을 다음과 같이 공고합니다."
+    for kind in ("date", "amount", "count"):
+        assert not holds(opening, frozenset({kind}))
+    assert not holds("The 2026 call for 30 projects is announced as follows.", frozenset({"count"}))
+    assert holds(opening, frozenset())  # it may still answer who announces what
+
+
 def test_any_sentence_answers_a_question_asking_no_kind_of_value():
     assert holds("신청은 누리집에서 받는다.", frozenset())
 
