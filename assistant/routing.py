@@ -29,7 +29,7 @@ MAX_SOCIAL_WORDS = 8
 GENERIC = frozenset("""
 지원 지원금 지원사업 사업 신청 신청서 최대 얼마 얼마나 나오 받 받을 금액 돈 한도 기간 마감 언제 어디 어떻게 방법 절차 서류 조건 자격 대상
 첫 단계 먼저 하 되 있 싶 알 좀 문의 궁금 가능 필요 정도 총 혜택 참여 참가 지역 곳 개 규모 종류 회사 기업 우리 저희
-내 제출 뭐 무엇 무슨 어떤 어느 돼 접수 선정 비율 연락처 결과 발표 목록 요건 일정 금리 이자 년 자부담 부담 양식 서식 프로 퍼센트
+내 제출 뭐 무엇 무슨 어떤 어느 돼 접수 선정 비율 연락처 결과 발표 목록 요건 일정 금리 이자 년 자부담 부담 양식 서식 프로 퍼센트 정부
 support subsidy grant fund funding program programme amount much money apply application first step deadline when where
 how what which need needed document documents condition conditions eligible eligibility maximum max get like would want
 company companies firm firms business businesses start submit papers form forms find percent percentage share

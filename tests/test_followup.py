@@ -247,3 +247,9 @@ def test_a_question_whether_one_may_apply_takes_no_name_from_its_answer():
     rewritten = REWRITER.rewrite("마감은 언제예요?", ["지역 주도형 AI 사업에 신청할 수 있어요?"],
                                  ["광역 지방정부가 신청하며, 기업은 선정된 지자체의 프로그램에 참여합니다."])
     assert "광역" not in rewritten and "지역 주도형" in rewritten
+
+
+def test_a_follow_up_asking_its_own_side_leaves_the_previous_side_behind():
+    """'정부지원금' is what the previous question asked (every program has government funds), not its topic."""
+    rewritten = REWRITER.rewrite("신청 기간은 언제예요?", ["스마트공장 고도화 사업 정부지원금은 얼마예요?"])
+    assert "고도화" in rewritten and "정부지원금" not in rewritten
