@@ -60,7 +60,13 @@ _CHANGE = re.compile(
 # Thanks and acknowledgements that open a follow-up without being part of it: '감사합니다. 경북은 어떤 업종이에요?'.
 _ACKNOWLEDGEMENT = re.compile(
     r"^\s*(?:(?:아|오|네|넵|예|음|ㅇㅋ|오케이|감사합니다|감사해요|고맙습니다|고마워요|그렇군요|알겠습니다|알겠어요|좋아요|"
-    r"ok(?:ay)?|thanks|thank\s+you|got\s+it|great|cool|i\s+see|danke|alles\s+klar|gut)(?:[\s,.!~]+|$))+",
+    r"ok(?:ay)?|thanks|thank\s+you|got\s+it|great|cool|i\s+see|never\s*mind|nvm|danke|alles\s+klar|gut)(?:[\s,.!~]+|$))+",
+    re.I,
+)
+# Asking for the answer's language is no part of the question: 'in english pls - when can we apply?', '영어로 알려줘'.
+_LANGUAGE_REQUEST = re.compile(
+    r"\b(?:in|auf)\s+(?:english|korean|german|englisch|koreanisch|deutsch)\b(?:\s+(?:pls|plz|please|bitte))?[\s,.:;!-]*"
+    r"|(?:영어|한국어|한글|독일어)로\s*(?:(?:답|대답|설명)해\s*(?:줘|주세요)|알려\s*(?:줘|주세요)|부탁(?:해요|합니다))?[\s,.:;!-]*",
     re.I,
 )
 _WHAT_ABOUT = re.compile(
@@ -212,7 +218,7 @@ class FollowUpRewriter:
 
     def needs_context(self, text: str) -> bool:
         """Whether a turn leans on the conversation for what it is about."""
-        text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
+        text = _own_words(text)
         if _CHANGE.search(text):
             return False
         named = bool(self._name_programs(text))
@@ -255,7 +261,7 @@ class FollowUpRewriter:
     def _standalone(self, text: str, pointed: bool, previous: str) -> str:
         if not previous or not (pointed or self.needs_context(text)):
             return text
-        text = _ACKNOWLEDGEMENT.sub("", text, count=1).strip() or text
+        text = _own_words(text)
         correction = _correction(text)
         meant = correction.meant if correction else ""
         # '그거 말고 제조데이터 상품가공 사업 문의 전화번호 있어요?': a question of its own about another program is new;
@@ -355,6 +361,12 @@ class FollowUpRewriter:
                 words.extend([bare, word[:cut]] if bare and bare not in words else [word[:cut]])
             bare = word if cut == len(word) and self._content(word, context, generic=True) else ""
         return words[:MAX_TOPIC_WORDS]
+
+
+def _own_words(text: str) -> str:
+    """A turn without the acknowledgement before it and any request for the answer's language ('ok thanks, in
+    english pls - when can we apply?' → 'when can we apply?'); the turn itself when nothing else is left."""
+    return _LANGUAGE_REQUEST.sub("", _ACKNOWLEDGEMENT.sub("", text, count=1)).strip() or text
 
 
 def _correction(text: str) -> Correction | None:

@@ -253,3 +253,13 @@ def test_a_follow_up_asking_its_own_side_leaves_the_previous_side_behind():
     """'정부지원금' is what the previous question asked (every program has government funds), not its topic."""
     rewritten = REWRITER.rewrite("신청 기간은 언제예요?", ["스마트공장 고도화 사업 정부지원금은 얼마예요?"])
     assert "고도화" in rewritten and "정부지원금" not in rewritten
+
+
+@pytest.mark.parametrize("turn, own", [
+    ("never mind. in english pls - when is the deadline?", "when is the deadline?"),
+    ("영어로 답해줘. 예산은 얼마예요?", "예산은 얼마예요?"),
+    ("Danke, auf Deutsch bitte: wer darf sich bewerben?", "wer darf sich bewerben?"),
+])
+def test_a_request_for_the_answers_language_is_no_part_of_the_follow_up(turn, own):
+    previous = "스마트공장 고도화 사업은 누가 운영해요?"
+    assert REWRITER.rewrite(turn, [previous]) == REWRITER.rewrite(own, [previous]) != own
