@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
 from .profile_reader import ProfileReader
-from .replies import asks_if_there_is, introduced
+from .replies import asks_if_there_is, introduced, listed
 from .routing import GENERIC
 from .text import asks_something, detect_language
 from .tokens import STOPWORDS, Tokenizer
@@ -109,13 +109,6 @@ _POSITIONS = {
     "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "former": 0, "latter": -1, "erst": 0, "zweit": 1,
     "dritt": 2, "viert": 3, "fünft": 4, "letzt": -1, "앞": 0, "뒤": -1, "후자": -1,
 }
-_CITATION_MARK = re.compile(r"\s*\[\d+\]")
-_BULLET = re.compile(r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}[.)]\s+|[①-⑳]\s*)")
-# Commas between items, not inside a number ('1,400억').
-_ENUMERATION = re.compile(r"\s*(?:,(?!\d)|[;、])\s*(?:(?:and|und|or|oder|그리고|및)\s+)?|\s+(?:and|und|or|oder|및)\s+", re.I)
-# What comes before a list in the sentence that lists: '세부사업은 A, B, C입니다', 'The calls are A, B and C'.
-_LIST_LEAD = re.compile(r"^.*(?:[은는]\s|:\s*|\b(?:are|include|includes|including|sind|umfasst)\s+)", re.I)
-_PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 # Particles in two forms: after a closing consonant and after a vowel.
 _PARTICLES = (("은", "는"), ("이", "가"), ("을", "를"), ("과", "와"))
 # Company facts a follow-up may swap for the previous question's: '경기도 회사는요?', 'and a large company?'.
@@ -182,39 +175,12 @@ class FollowUpRewriter:
             return text, False
         position = _POSITIONS[next(word for word in found.groupdict().values() if word).lower()]
         for reply in reversed(replies):
-            items = self.listed(reply)
+            items = listed(reply, self._tokenizer)
             if len(items) >= 2 and position < len(items):
                 words = " ".join(self.topic_words(items[position], everything=True)) or items[position]
                 pointed = f"{text[:found.start()]}{words}{_particle(words, text[found.end():])}".strip()
                 return pointed, len(words.split()) <= MAX_OWN_WORDS and not self._name_programs(words)
         return text, False
-
-    def listed(self, reply: str) -> list[str]:
-        """The things an answer lists, in order: its bullet or numbered lines, the first cells of its table rows, or
-        the parts of its sentence with the most commas and conjunctions ('A, B 그리고 C', '유형과 지역산업 …')."""
-        lines = [line.strip() for line in _CITATION_MARK.sub("\n", reply).splitlines() if line.strip()]
-        bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
-        if len(bullets) >= 2:
-            return bullets
-        rows = [line.split("|")[0].strip() for line in lines if "|" in line]
-        if len(rows) >= 2:
-            return rows
-        parts = [[p for part in _ENUMERATION.split(_PARENTHESES.sub("", line)) for p in self._conjoined(part)]
-                 for line in lines]
-        items = [item.strip(" .") for item in max(parts, key=len, default=[])]
-        if items:
-            items[0] = _LIST_LEAD.sub("", items[0])
-        return [item for item in items if item] if len(items) >= 2 else []
-
-    def _conjoined(self, text: str) -> list[str]:
-        """A text cut at its Korean conjunctive particles ('유형과 지역산업' → '유형', '지역산업'; Kiwi's JC, so
-        not '성과')."""
-        pieces, start = [], 0
-        for m in self._tokenizer.morphemes(text):
-            if m.tag == "JC":
-                pieces.append(text[start:m.start])
-                start = m.start + len(m.form)
-        return [*pieces, text[start:]]
 
     def needs_context(self, text: str) -> bool:
         """Whether a turn leans on the conversation for what it is about."""

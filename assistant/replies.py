@@ -1,9 +1,12 @@
-"""What an assistant's answer introduces, for the follow-ups that lean on it: asked '정책자금에 화장품 회사용 상품도
-있어요?', the answer '케이뷰티론이 있으며 …' introduces 케이뷰티론, and '금리는 몇프로에요?' asks about it."""
+"""What an assistant's answer introduces, for the follow-ups that lean on it: the things it lists, which '두 번째 건'
+points into, and the thing it says exists (asked '정책자금에 화장품 회사용 상품도 있어요?', the answer '케이뷰티론이
+있으며 …' introduces 케이뷰티론, and '금리는 몇프로에요?' asks about it)."""
 
 from __future__ import annotations
 
 import re
+
+from .tokens import Tokenizer
 
 # A question whether something exists: '… 상품도 있어요?', 'Is there a loan for …?', 'Gibt es … etwas für …?'
 # ('신청할 수 있어요?' asks whether one may).
@@ -12,6 +15,12 @@ _ASKS_IF_THERE_IS = re.compile(
     re.I,
 )
 _CITATION = re.compile(r"\s*\[\d+\]")
+_BULLET = re.compile(r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}[.)]\s+|[①-⑳]\s*)")
+# Commas between items, not inside a number ('1,400억').
+_ENUMERATION = re.compile(r"\s*(?:,(?!\d)|[;、])\s*(?:(?:and|und|or|oder|그리고|및)\s+)?|\s+(?:and|und|or|oder|및)\s+", re.I)
+# What comes before a list in the sentence that lists: '세부사업은 A, B, C입니다', 'The calls are A, B and C'.
+_LIST_LEAD = re.compile(r"^.*(?:[은는]\s|:\s*|\b(?:are|include|includes|including|sind|umfasst)\s+)", re.I)
+_PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?](?=\s|$)|다\.|$)", re.S)
 _OPENING = re.compile(r"^\s*(?:네|예|있습니다|yes|ja)\b[\s,.:;!]*", re.I)
 _QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{2,60})['’\"”」』]")
@@ -38,3 +47,32 @@ def introduced(reply: str) -> str:
             return found.group(1).strip()
     found = _LATIN_NAME.search(f" {sentence}")
     return found.group(0) if found else ""
+
+
+def listed(reply: str, tokenizer: Tokenizer) -> list[str]:
+    """The things an answer lists, in order: its bullet or numbered lines, the first cells of its table rows, or the
+    parts of its sentence with the most commas and conjunctions ('A, B 그리고 C', '유형과 지역산업 …')."""
+    lines = [line.strip() for line in _CITATION.sub("\n", reply).splitlines() if line.strip()]
+    bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
+    if len(bullets) >= 2:
+        return bullets
+    rows = [line.split("|")[0].strip() for line in lines if "|" in line]
+    if len(rows) >= 2:
+        return rows
+    parts = [[p for part in _ENUMERATION.split(_PARENTHESES.sub("", line)) for p in _conjoined(part, tokenizer)]
+             for line in lines]
+    items = [item.strip(" .") for item in max(parts, key=len, default=[])]
+    if items:
+        items[0] = _LIST_LEAD.sub("", items[0])
+    return [item for item in items if item] if len(items) >= 2 else []
+
+
+def _conjoined(text: str, tokenizer: Tokenizer) -> list[str]:
+    """A text cut at its Korean conjunctive particles ('유형과 지역산업' → '유형', '지역산업'; Kiwi's JC, so not
+    '성과')."""
+    pieces, start = [], 0
+    for m in tokenizer.morphemes(text):
+        if m.tag == "JC":
+            pieces.append(text[start:m.start])
+            start = m.start + len(m.form)
+    return [*pieces, text[start:]]

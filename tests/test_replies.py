@@ -2,7 +2,8 @@
 
 import pytest
 
-from assistant.replies import asks_if_there_is, introduced
+from assistant.replies import asks_if_there_is, introduced, listed
+from assistant.tokens import Tokenizer
 
 
 @pytest.mark.parametrize("question, asks", [
@@ -24,3 +25,14 @@ def test_a_question_whether_something_exists_is_told_from_one_whether_one_may(qu
 ])
 def test_an_answer_introduces_the_thing_it_says_exists(reply, name):
     assert introduced(reply) == name
+
+
+@pytest.mark.parametrize("reply, items", [
+    ("- 기초\n- 고도화 [1]\n- 상생형", ["기초", "고도화", "상생형"]),
+    ("구분 | 지원\n기초 | 1억\n고도화 | 2억", ["구분", "기초", "고도화"]),
+    ("세부사업은 AI 팩토리, 스마트공장, 그리고 제조데이터입니다.", ["AI 팩토리", "스마트공장", "제조데이터입니다"]),
+    ("The calls are the basic track and the advanced track.", ["the basic track", "the advanced track"]),
+    ("하나의 사업만 있습니다.", []),
+])
+def test_an_answer_lists_its_bullets_rows_or_enumerated_parts(reply, items):
+    assert listed(reply, Tokenizer()) == items
