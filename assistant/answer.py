@@ -37,6 +37,26 @@ NOT_GIVEN = {
         "en": "The indexed documents do not give the rate or share this question asks for.",
         "de": "Die indexierten Dokumente nennen den erfragten Satz bzw. Anteil nicht.",
     },
+    "money": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 금액을 찾지 못했습니다.",
+        "en": "The indexed documents do not give the sum of money this question asks for.",
+        "de": "Die indexierten Dokumente nennen den erfragten Geldbetrag nicht.",
+    },
+    "duration": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 기간을 찾지 못했습니다.",
+        "en": "The indexed documents do not say how long, as this question asks.",
+        "de": "Die indexierten Dokumente nennen die erfragte Dauer nicht.",
+    },
+    "phone": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 전화번호를 찾지 못했습니다.",
+        "en": "The indexed documents do not give the phone number this question asks for.",
+        "de": "Die indexierten Dokumente nennen die erfragte Telefonnummer nicht.",
+    },
+    "address": {
+        "ko": "제공된 문서에서는 이 질문이 묻는 웹 주소를 찾지 못했습니다.",
+        "en": "The indexed documents do not give the web address this question asks for.",
+        "de": "Die indexierten Dokumente nennen die erfragte Internetadresse nicht.",
+    },
     "count": {
         "ko": "제공된 문서에서는 이 질문이 묻는 수를 찾지 못했습니다.",
         "en": "The indexed documents do not give the number this question asks for.",

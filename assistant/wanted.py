@@ -24,13 +24,44 @@ _ASKS = {
     # A rate asked for itself ('금리는요?', 'what is the interest rate'), not named as a topic ('금리 우대는 누가 받아요?').
     "share": re.compile(
         r"퍼센트|몇\s*(?:프로|%)|비율|비중|percent|percentage|what share|prozent|\banteil"
-        r"|(?:금리|이율|이자율)(?:은|는|이|가)?\s*(?:요|몇|얼마|어떻게|[?？]|$)"
+        r"|(?:금리|이율|이자율|이자)(?:은|는|이|가|를|도)?\s*(?:요|몇|얼마|어떻게|[?？]|$)"
         r"|(?:what(?:'s| is| was| are)?|how high is|wie hoch ist|welche[nr]?)\s+(?:the\s+|der\s+|die\s+)?"
         r"(?:\w+\s+){0,2}(?:interest\s+)?rates?\b|zinssatz",
         re.I,
     ),
     "count": re.compile(r"몇\s*(?:개|곳|명|건|가지|군데|팀|기업|회사|번)|how many|wie viele", re.I),
     "amount": re.compile(r"얼마|금액|how much|wie viel(?!e)|wie hoch", re.I),
+    # Sums of money: an amount asked of a budget, a grant or a loan ('총사업비는 얼마', 'how much can one company
+    # get', 'wie hoch ist der Zuschuss'), not of an area, a duration or a rate.
+    "money": re.compile(
+        r"(?:예산|사업비|지원금|보조금|출연금|국비|지방비|도비|시비|금액|지원액|융자|대출|자금|상금|바우처|투자|돈)"
+        r"\w*\s*(?:\w+\s*){0,2}(?:얼마(?!\s*(?:동안|간))|몇\s*억)|얼마(?!\s*(?:동안|간))(?:를|가|나|까지|씩|의)?\s*(?:\w+\s*)?"
+        r"(?:지원(?:받|하|해|돼|되)|받|지급|빌|대출|투입|들어가|드나|드는|내야|부담|줘|주나|투자)|몇\s*(?:억|천만|백만|만\s*원|달러|유로|엔)"
+        r"|how much (?:money|funding|\S+ money|(?:\w+ )?(?:support|grant|subsidy|aid) (?!\w+ (?:of|in) )|(?:\w+ )?(?:can|will|does|do|did|is|are|was|were) "
+        r"(?:\w+ ){0,4}(?:get|receive|borrow|invest|spend|pay|cost|earn)|(?:is|was) (?:\w+ ){0,4}(?:budgeted|invested|spent|paid|"
+        r"allocated|earmarked|lent|granted))"
+        r"|how (?:big|large) is (?:the|this|that) (?:\w+ ){0,4}(?:fund|budget)"
+        r"|wie viel (?:geld|euro|won)|wie viel (?:\w+ ){0,5}(?:bekommen|erhalten|bezahlen|zahlen|kosten|leihen|investier\w*|ausgeben)\b"
+        r"|wie hoch (?:ist|sind|war|waren) (?:\w+ ){0,3}(?:\w*zuschuss|\w*förderung|\w*budget|\w*betrag|summe|\w*kredit"
+        r"|darlehen|\w*fonds|investition|mittel)",
+        re.I,
+    ),
+    # How long something lasts ('최대 몇 년까지', 'how long', 'repayment period'): a number of years, months, weeks.
+    "duration": re.compile(
+        r"몇\s*(?:년|개월|달(?!러)|주)(?!도)|얼마\s*(?:동안|간)|(?:상환|거치|대출|융자|지원|협약)\s*기간(?:은|이)?\s*(?:얼마|몇|어떻게)"
+        r"|how long|how many (?:years|months|weeks)|(?:repayment|loan|grace|support|contract) (?:period|term)\b"
+        r"|wie lange|wie viele (?:jahre|monate|wochen)|laufzeit",
+        re.I,
+    ),
+    "phone": re.compile(
+        r"전화\s*번호|전화는|연락처\s*(?:번호|는|가)|콜센터\s*번호|phone|hotline|call cent(?:er|re) number|telefon|rufnummer",
+        re.I,
+    ),
+    "address": re.compile(
+        r"(?:웹|홈페이지|누리집|사이트|인터넷)\s*주소|url|web\s*address|website address|internet\s*address|internetadresse"
+        r"|webadresse|web-adresse",
+        re.I,
+    ),
 }
 _MONTHS = (
     r"jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?"
@@ -67,11 +98,22 @@ _NUMBER_WORD = re.compile(
 )
 
 
+# A rate asked with '얼마' ('금리를 얼마나 낮게 받나요') is a share, not a sum of money.
+_MASK = re.compile(r"\[[^\[\]]*\]")
+_FINER = {"day": {"date"}, "money": {"amount"}, "duration": {"count", "amount"}, "share": {"money"}}
+
+
 def wanted(question: str) -> frozenset[str]:
-    """The kinds of value a question asks for: 'date', 'day', 'share', 'count', 'amount' (none for most questions).
-    A closing date asked with 'when' ('마감은 언제예요?') wants the day."""
+    """The kinds of value a question asks for: 'date', 'day', 'share', 'count', 'amount', 'money', 'duration',
+    'phone', 'address' (none for most questions). A closing date asked with 'when' ('마감은 언제예요?') wants the
+    day, a sum of money asked with '얼마' wants money, not any number."""
+    question = _MASK.sub(" ", question)  # '[전화번호]' is what was masked out of the turn, not what it asks
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
-    return frozenset(kinds - {"date"} if "day" in kinds else kinds)
+    # The finer kind replaces the coarser one it is a case of: any number would pass as 'amount'.
+    for finer, coarser in _FINER.items():
+        if finer in kinds:
+            kinds -= coarser
+    return frozenset(kinds)
 
 
 # A sentence announcing what follows ('… 참여기업 모집을 다음과 같이 공고합니다', 'as follows'): its numbers name
@@ -94,10 +136,35 @@ def _day(sentence: str) -> bool:
     return bool(_TIME.search(_YEAR.sub(" ", sentence)))
 
 
+# A sum of money: a currency, or a number in won's units; a table row may hold its unit in its header instead.
+_MONEY = re.compile(
+    r"(?:\d|억|조|만|천|백)\s*원|₩|\bwon\b|krw|\$|달러|dollars?\b|유로|euros?\b|€|엔\b|\byen\b|위안|yuan|파운드|£|냥"
+    r"|\d\s*(?:억|조|천만|백만)|\d\s*(?:billion|trillion|million|mrd|milliarden?|mio|millionen?)\b",
+    re.I,
+)
+# A length of time: a number of years, months, weeks or days (not a year, not 'this year').
+_DURATION = re.compile(
+    r"(?:\d|\b(?:one|two|three|four|five|six|seven|eight|nine|ten|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn)"
+    r"|한|두|세|네|다섯|여섯|일곱|여덟|아홉|열)\s*(?:년|개월|달|주|일간"
+    r"|(?:(?:or|and|to|oder|bis)\s+(?:more|longer|\w+)\s+)?(?:years?|months?|weeks?|jahre?n?|monate?n?|wochen)\b)",
+    re.I,
+)
+_PHONE = re.compile(r"\d{2,4}\)?[-.\s]\d{3,4}[-.\s]\d{4}|\b1\d{3}(?:-\d{4})?\b|☎|☏|\b\d{4}-\d{4}\b")
+_ADDRESS = re.compile(r"https?://|www\.|\b[\w-]+\.(?:go\.kr|or\.kr|co\.kr|kr|com|org|net|de)\b", re.I)
+
+
+def _table_number(sentence: str) -> bool:
+    return "|" in sentence and _number(sentence)
+
+
 _HOLDS = {
     "date": lambda s: bool(_TIME.search(s)),
     "day": _day,
     "share": lambda s: bool(_SHARE.search(s)),
     "count": _number,
     "amount": _number,
+    "money": lambda s: bool(_MONEY.search(s)) or _table_number(s),
+    "duration": lambda s: bool(_DURATION.search(_YEAR.sub(" ", s))) or _table_number(s),
+    "phone": lambda s: bool(_PHONE.search(s)),
+    "address": lambda s: bool(_ADDRESS.search(s)),
 }

@@ -20,8 +20,25 @@ from assistant.wanted import holds, wanted
         ("충북 소기업형 스마트공장은 몇 개 기업을 선정하나요?", {"count"}),
         ("How many companies were selected?", {"count"}),
         ("Wie viele Firmen werden ausgewählt?", {"count"}),
-        ("기업당 최대 얼마까지 받을 수 있나요?", {"amount"}),
-        ("Wie viel Geld gibt es?", {"amount"}),
+        ("기업당 최대 얼마까지 받을 수 있나요?", {"money"}),
+        ("Wie viel Geld gibt es?", {"money"}),
+        ("How much does the first stage take?", {"amount"}),
+        ("KAMP 플랫폼 구축에 들어가는 총사업비는 얼마인가요?", {"money"}),
+        ("한 곳당 최대 얼마까지 지원받나요?", {"money"}),
+        ("How much R&D money can a single company get?", {"money"}),
+        ("How big is the DX innovation fund?", {"money"}),
+        ("Wie hoch ist 2021 der staatliche Zuschuss für einen Betrieb?", {"money"}),
+        ("미국에 투자한다는 돈이 총 몇 달러 규모예요?", {"money"}),
+        ("울산 이차전지 특화단지의 부지 면적은 얼마나 되나요?", {"amount"}),  # an area, not money
+        ("금리를 얼마나 낮게 받나요?", {"share"}),
+        ("반도체 저리대출은 최대 몇 년까지 빌릴 수 있나요?", {"duration"}),
+        ("지원 기간은 얼마 동안이에요?", {"duration"}),
+        ("What is the repayment period?", {"duration"}),
+        ("Wie lange läuft die Förderung?", {"duration"}),
+        ("몇 년도에 시작됐나요?", set()),
+        ("콜센터 전화번호가 어떻게 되나요?", {"phone"}),
+        ("제 번호 [전화번호]인데 지원 한도 알려주세요", set()),  # a masked number is not what is asked
+        ("Unter welcher Internetadresse finde ich das Portal?", {"address"}),
         ("신청은 어디서 해요?", set()),
         ("Who may apply?", set()),
     ],
@@ -42,6 +59,16 @@ def test_the_kind_of_value_a_question_asks_for(question, kinds):
         ("80여 개 기업을 지원하였다.", "count"),
         ("Two regions will be picked.", "count"),
         ("기업당 최대 1억 2천만 원을 지원한다.", "amount"),
+        ("기업당 최대 1억 2천만 원을 지원한다.", "money"),
+        ("The fund totals 400 billion.", "money"),
+        ("Der Fonds umfasst 42 Milliarden Won.", "money"),
+        ("기초 | 50 | 70%", "money"),  # a table row: the unit is in its header
+        ("대출기간 | 5년(거치 2년 포함)", "duration"),
+        ("An ageing complex is one where construction began 20 or more years ago.", "duration"),
+        ("Einmal bewilligt, kann ein Unternehmen die Dienste höchstens acht Monate lang nutzen.", "duration"),
+        ("중소기업 통합콜센터(국번 없이 1357)", "phone"),
+        ("전담반(055-751-9646~9647)", "phone"),
+        ("누리집 | digital.kosmes.or.kr", "address"),
     ],
 )
 def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
@@ -55,6 +82,11 @@ def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
         ("Who may apply: small manufacturing firms in Chungbuk.", "date"),  # 'may' is a verb here, not May
         ("세제 지원: 법인세 감면 등", "share"),
         ("The 2026 call was announced in 2025.", "count"),  # years count nothing
+        ("재해로 피해를 입은 중소벤처기업은 지원받을 수 있습니다.", "money"),  # '지원' is not won
+        ("46개사를 새로 뽑았다.", "money"),
+        ("청년전용창업자금은 올해 2,100억원에서 내년 2,500억원으로 늘린다.", "duration"),  # years, not how long
+        ("신청은 2026년 3월 31일까지 받는다.", "phone"),
+        ("신청은 기업마당에서 받는다.", "address"),
     ],
 )
 def test_a_sentence_without_it(sentence, kind):
