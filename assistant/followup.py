@@ -125,6 +125,9 @@ class Rewrite(NamedTuple):
 
     text: str
     by: str
+    # What the answer must be about: the turn's own words with the program the conversation is about, without
+    # the rest of the topic carried over ('' when that is the standalone form itself).
+    focus: str = ""
 
 
 class Correction(NamedTuple):
@@ -145,21 +148,21 @@ class FollowUpRewriter:
     def rewrite(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> str:
         """The standalone form of a turn (the turn itself when it stands alone or nothing came before). history: the
         user's earlier turns, oldest first; replies: the assistant's answers, oldest first."""
+        return self.traced(text, history, replies).text
+
+    def traced(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> Rewrite:
+        """The standalone form of a turn, who made it, and what the answer must be about."""
         previous = ""
         # Each earlier turn made standalone in turn, so topics carry over several turns; its pointer goes into the
         # answers given before it (the i-th user turn follows the first i answers).
         for i, earlier in enumerate(history):
             if not (previous and self._tells_facts(earlier)):
-                previous = self._standalone(*self._pointed(earlier, replies[:i]), previous)
+                previous = self._standalone(*self._pointed(earlier, replies[:i]), previous)[0]
                 # Asked whether something exists, the answer named it, and the next turn is about it.
                 new = introduced(replies[i]) if i < len(replies) and asks_if_there_is(earlier) else ""
                 previous = f"{new} {previous}" if new and new.lower() not in previous.lower() else previous
-        return self._standalone(*self._pointed(text, replies), previous)
-
-    def traced(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> Rewrite:
-        """The standalone form of a turn and who made it."""
-        standalone = self.rewrite(text, history, replies)
-        return Rewrite(standalone, "rules" if standalone != text else "")
+        standalone, focus = self._standalone(*self._pointed(text, replies), previous)
+        return Rewrite(standalone, "rules" if standalone != text else "", focus if focus != standalone else "")
 
     def point(self, text: str, replies: Sequence[str]) -> str:
         """The turn with a pointer to an item the assistant listed ('두 번째 건', 'the first one') replaced by that
@@ -224,9 +227,10 @@ class FollowUpRewriter:
         제조업체고 직원은 7명이에요', "We're a car parts maker in Ulsan")."""
         return not asks_something(text) and not self._name_programs(text) and bool(self._profiles.read(text).known())
 
-    def _standalone(self, text: str, pointed: bool, previous: str) -> str:
+    def _standalone(self, text: str, pointed: bool, previous: str) -> tuple[str, str]:
+        """The turn made standalone from the previous question, and its focus (see Rewrite)."""
         if not previous or not (pointed or self.needs_context(text)):
-            return text
+            return text, text
         text = _own_words(text)
         correction = _correction(text)
         meant = correction.meant if correction else ""
@@ -234,7 +238,7 @@ class FollowUpRewriter:
         # '올해 거 말고 2025년 AI트랙은 얼마였어요?' about the same program corrects the year of the previous question.
         other_program = set(self._name_programs(meant)) - set(self._name_programs(previous))
         if other_program and asks_something(meant) and not _asks_again(meant) and self._asks_its_own(meant):
-            return meant
+            return meant, meant
         own = _OPENING.sub("", meant or text, count=1).strip() or text
         again = _asks_again(text)
         earlier = self.topic_words(previous, everything=again or bool(correction))
@@ -245,10 +249,17 @@ class FollowUpRewriter:
         if again and not reasks:
             earlier = self.topic_words(previous)
         own_words = {w.lower() for w in own.split()}
-        kept = " ".join(w for w in earlier if w not in gone and w.lower() not in own_words)
+        kept = [w for w in earlier if w not in gone and w.lower() not in own_words]
         if reasks or pointed:  # the turn's own subject first, so that a later follow-up's topic starts with it
-            return f"{own} {kept}".strip()
-        return f"{kept} {own}".strip() if kept else text
+            standalone = " ".join([own, *kept]).strip()
+            return standalone, standalone
+        if not kept:
+            return text, text
+        # The program's words and what singles it out (a year, a region) are what the answer must be about; the
+        # rest of the earlier question ('통합공고 과제') pulls the reader to the sentences that answered it.
+        program = self._program_words(earlier)
+        focus = [w for w in kept if w in program or self._kinds(w)] if program else kept
+        return " ".join([*kept, own]), " ".join([*focus, own])
 
     def _replaced(self, own: str, earlier: list[str], asked_again: bool) -> set[str]:
         """The previous question's words that the turn's own words stand in for: those of a kind the turn names

@@ -8,7 +8,7 @@ Every later stage reads this object instead of detecting the language or splitti
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from .eligibility_reader import Eligibility, EligibilityReader
 from .followup import FollowUpRewriter
@@ -43,6 +43,9 @@ class Question:
     personal_data: tuple[str, ...] = ()  # kinds of personal data masked out of the turn
     rewritten_by: str = ""  # who made a follow-up standalone: 'rules' or 'llm' ('' when the turn stood alone)
     wants: frozenset[str] = frozenset()  # kinds of value it asks for ('date', 'count', ...): what an answer must hold
+    # A follow-up's own words with the program the conversation is about, which the reader judges sentences against:
+    # the rest of the topic carried over helps search but draws the reader to the sentences that answered it.
+    focus: Question | None = None
 
     def each_part(self) -> tuple[Question, ...]:
         """The things asked: the parts, or the question itself."""
@@ -91,23 +94,27 @@ class QuestionParser:
         if outcome == "small_talk" and asked and self._asks_about_support(text):
             outcome = None  # '금리는요?' after a question about a loan is a follow-up, however short
         about = Eligibility(False)
-        standalone, rewritten_by = text, ""
+        standalone, rewritten_by, focus = text, "", ""
         if outcome is None and self._eligibility:
             about = self._eligibility.read(text, asked, profile or Profile())
             standalone = f"{about.continues} {text}" if about.continues else text
         # A presumed off-topic turn is still searched, so it needs its standalone form as much as any other.
         if outcome in (None, PRESUMED) and not about.asked and self._rewriter:
-            standalone, rewritten_by = self._rewriter.traced(text, asked, replies)
+            standalone, rewritten_by, focus = self._rewriter.traced(text, asked, replies)
             if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
-        parts = split_question(standalone)
+        return replace(
+            self._question(standalone, language), eligibility=about, typed=text, outcome=outcome,
+            personal_data=personal, rewritten_by=rewritten_by, focus=self._question(focus, language) if focus else None,
+        )
+
+    def _question(self, text: str, language: str) -> Question:
+        """A standalone question for the documents, with the things it asks as parts."""
+        parts = split_question(text)
         own = tuple(
             Question(p, language, self._expander.expand(p), wants=wanted(p)) for p in parts
         ) if len(parts) > 1 else ()
-        return Question(
-            standalone, language, self._expander.expand(standalone), own, about, text, outcome, personal, rewritten_by,
-            wanted(standalone),
-        )
+        return Question(text, language, self._expander.expand(text), own, wants=wanted(text))
 
     def _asks_about_support(self, text: str) -> bool:
         """Whether a turn asks something with a word every support program has ('금리', 'deadline')."""

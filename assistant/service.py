@@ -163,7 +163,7 @@ class AssistantService:
             return
         hits = self._search(question)
         yield Retrieved(hits)
-        reading = self._reader.read(question, hits)
+        reading = self._reader.read(question.focus or question, hits)
         yield Read(reading)
         if question.outcome and not (reading.answerable and reading.confidence >= self.settings.answer.off_topic_min):
             yield Answered(self._routed(question))
@@ -181,10 +181,12 @@ class AssistantService:
         """The answer with its outcome, and a warning when the turn held personal data (masked before anything
         else saw it)."""
         outcome = answer.outcome if answer.generator == "routing" else "unanswerable" if answer.abstained else "answered"
+        # The standalone question, not the focus the reader judged the sentences against.
+        answer = replace(answer, question=question.text, rewritten_by=question.rewritten_by)
         if question.personal_data and outcome in {"answered", "unanswerable"}:
             note = f"{reply('personal_data', question.language)} {answer.note}".strip()
-            return replace(answer, outcome="personal_data", note=note, rewritten_by=question.rewritten_by)
-        return replace(answer, outcome=outcome, rewritten_by=question.rewritten_by)
+            return replace(answer, outcome="personal_data", note=note)
+        return replace(answer, outcome=outcome)
 
     def parse(self, text: str, history: Sequence[Utterance] = (), profile: Profile | None = None) -> Question:
         """The user's turn, parsed once for every later stage."""

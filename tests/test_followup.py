@@ -263,3 +263,12 @@ def test_a_follow_up_asking_its_own_side_leaves_the_previous_side_behind():
 def test_a_request_for_the_answers_language_is_no_part_of_the_follow_up(turn, own):
     previous = "스마트공장 고도화 사업은 누가 운영해요?"
     assert REWRITER.rewrite(turn, [previous]) == REWRITER.rewrite(own, [previous]) != own
+
+
+def test_the_focus_keeps_the_program_and_drops_what_the_earlier_question_asked():
+    rewrite = NAMING.traced("정부지원금은 최대 얼마예요?", ["2026 시험 공장 통합공고에 과제가 몇 개예요?"])
+    assert rewrite.text == "2026 시험 공장 통합공고 과제 정부지원금은 최대 얼마예요?"
+    assert rewrite.focus == "2026 시험 공장 정부지원금은 최대 얼마예요?"  # the year singles the program out
+    # a standalone turn, and a topic without a program, need no focus of their own
+    assert NAMING.traced("시험 공장 정부지원금은 최대 얼마예요?", []).focus == ""
+    assert NAMING.traced("신청 마감은요?", ["스마트 물류 바우처는 누가 받아요?"]).focus == ""

@@ -1,7 +1,7 @@
 """The service's turns end in a named outcome; personal data never comes back; follow-ups use the conversation."""
 
 from assistant.schema import Utterance
-from assistant.service import Answered, AssistantService, Retrieved
+from assistant.service import Answered, AssistantService, Read, Retrieved
 
 
 def test_every_turn_carries_its_outcome(service):
@@ -48,3 +48,13 @@ def test_off_topic_words_yield_to_documents_that_answer_them(indexed, tmp_path):
     assert answer.outcome == "answered" and "4번" in answer.text and answer.citations[0].source == "club_news_ko.md"
     weather = service.ask("오늘 서울 날씨 어때요?")
     assert weather.outcome == "out_of_scope" and weather.citations == []
+
+
+def test_the_reader_judges_a_follow_up_by_its_focus_and_the_answer_shows_the_standalone_question(service):
+    """What the earlier question asked ('과제 수') helps search but would draw the reader back to its answer."""
+    history = [Utterance("user", "시험 공장 통합공고 과제 수는 몇 개예요?")]
+    events = list(service.stream("정부지원금은 최대 얼마예요?", history))
+    read = next(e for e in events if isinstance(e, Read)).reading
+    answer = events[-1].answer
+    assert answer.question == "시험 공장 통합공고 과제 정부지원금은 최대 얼마예요?"
+    assert read.question.text == "시험 공장 정부지원금은 최대 얼마예요?"
