@@ -35,7 +35,8 @@ _OPENING = re.compile(
 )
 # 'there' of 'are there …' and 'es' of 'gibt es …' say that something exists, not what came before.
 _PRONOUN = re.compile(
-    r"\b(it|its|they|them|their|this|that|those|these|sie|dafür|dabei|davon|dazu|darin|damit|daran|darauf|dort)\b|\bthe\s+[\w-]+\s+ones?\b|"
+    r"\b(it|its|they|them|their|this|that|those|these|he|him|his|she|her|sie|er|ihn|ihm|dafür|dabei|davon|dazu|darin|damit"
+    r"|daran|darauf|dort)\b|\bthe\s+[\w-]+\s+ones?\b|"
     r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were)\b)|(?<!\bgibt )\bes\b(?!\s+gibt\b)",
     re.I,
 )
@@ -77,12 +78,12 @@ _WHAT_ABOUT = re.compile(
 _CORRECTIONS = (
     re.compile(r"^(?P<x>.*[^\s지])\s*말고\b[\s,]*(?P<y>.*)$"),
     re.compile(r"\bnicht\s+(?P<x>.+?),?\s+sondern\s+(?P<y>.*)$", re.I),
-    re.compile(r"\b(?:I\s+mean[t]?|ich\s+meinte?)\b[\s,:]*(?P<y>.*)$", re.I),
+    re.compile(r"^(?:(?P<x>.*?)[\s,.:;–-]*)?\b(?:I\s+mean[t]?|ich\s+meinte?)\b[\s,:]*(?P<y>.*)$", re.I),
     re.compile(r"^\s*아니(?:요|고)?[\s,]+(?P<y>.*)$"),
 )
 # Words opening a correction that are no part of what it corrects: '아니 그거 말고', 'no wait, I meant'.
 _CORRECTION_OPENING = re.compile(
-    r"^\s*(?:(?:아니(?:요|고)?|아|죄송(?:해요|합니다)?|미안(?:해요|합니다)?|no|nein|sorry|wait)[\s,.]+)+", re.I
+    r"^\s*(?:(?:아니(?:요|고)?|아|죄송(?:해요|합니다)?|미안(?:해요|합니다)?|no|nein|sorry|wait|not|nicht)(?:[\s,.]+|$))+", re.I
 )
 # A corrected thing named by pointing back: '그거 말고' is the previous question's subject.
 _POINTER = re.compile(r"^(?:그거|그건|그것|그게|이거|이건|that(?:\s+one)?|it|this|das)$", re.I)
@@ -118,6 +119,8 @@ MAX_REASK_WORDS = 6
 # A turn naming at most this many words of its own (beyond GENERIC) is too thin to stand alone.
 MAX_OWN_WORDS = 2
 MAX_TOPIC_WORDS = 6
+# A corrected word this long also takes back the compounds it ends ('Modelle' of 'KI-Kooperationsmodelle').
+MIN_COMPOUND_END = 4
 
 
 class Rewrite(NamedTuple):
@@ -296,7 +299,10 @@ class FollowUpRewriter:
         if _POINTER.match(corrected):
             return self._program_words(earlier) or {w for w in earlier if self._content(w)}
         named = {w.lower() for w in self.topic_words(corrected, everything=True)}
-        return {w for w in earlier if w.lower() in named}
+        return {
+            w for w in earlier
+            if w.lower() in named or any(w.lower().endswith(n) for n in named if len(n) >= MIN_COMPOUND_END)
+        }
 
     def _program_words(self, words: list[str]) -> set[str]:
         """The words that make up the names of programs: without one of them, the words name other programs."""

@@ -272,3 +272,16 @@ def test_the_focus_keeps_the_program_and_drops_what_the_earlier_question_asked()
     # a standalone turn, and a topic without a program, need no focus of their own
     assert NAMING.traced("시험 공장 정부지원금은 최대 얼마예요?", []).focus == ""
     assert NAMING.traced("신청 마감은요?", ["스마트 물류 바우처는 누가 받아요?"]).focus == ""
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    # 'he' points back as much as 'it' does
+    (["What is the vision of the ministry work plan?"], 'what did he mean by "fake labour"?',
+     'vision ministry work plan what did he mean by "fake labour"?'),
+    # what 'ich meinte' corrects comes before it, and takes back the compound it ends
+    (["Wie viele führende KI-Kooperationsmodelle sind geplant?"],
+     "Nein, nicht die Modelle – ich meinte, wie viele KI-Fabriken es bis 2030 geben soll.",
+     "wie viele KI-Fabriken es bis 2030 geben soll. führende geplant"),
+])
+def test_pointing_back_with_he_and_correcting_what_came_before_i_meant(history, turn, expected):
+    assert REWRITER.rewrite(turn, history) == expected
