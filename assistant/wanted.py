@@ -98,8 +98,9 @@ _NUMBER_WORD = re.compile(
 )
 
 
-# A rate asked with '얼마' ('금리를 얼마나 낮게 받나요') is a share, not a sum of money.
 _MASK = re.compile(r"\[[^\[\]]*\]")
+# Which coarser kinds a finer one replaces. A rate asked with '얼마' ('금리를 얼마나 낮게 받나요') is a share, not a
+# sum of money.
 _FINER = {"day": {"date"}, "money": {"amount"}, "duration": {"count", "amount"}, "share": {"money"}}
 
 
