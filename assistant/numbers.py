@@ -48,3 +48,24 @@ def numeric_values(text: str) -> set[float]:
         run_unit = None
         values.add(number * _WORD_UNITS.get(word, 1))
     return values
+
+
+# A year: four digits from 1900 to 2099 that are not part of a larger number ('1,2020') or an amount or count
+# ('2000만 원', '2024개'); a range ('2022~2024년', '2024-26', 'from 2022 to 2025') names every year in it.
+_YEAR = re.compile(
+    r"(?<!\d)(?<!\d[,.])((?:19|20)\d{2})(?!\d|,\d{3}|\s*(?:만|억|천|원|개|명|곳|%|won|percent))", re.IGNORECASE
+)
+_YEAR_RANGE = re.compile(
+    r"(?<!\d)(?<!\d[,.])((?:19|20)\d{2})\s*(?:년)?\s*(?:~|-|–|—|부터|to|bis|through|until)\s*(?:\w+\s+)?"
+    r"((?:19|20)?\d{2})(?!\d)",
+    re.IGNORECASE,
+)
+
+
+def years(text: str) -> frozenset[int]:
+    """The years the text names."""
+    found = {int(y) for y in _YEAR.findall(text)}
+    for start, end in _YEAR_RANGE.findall(text):
+        last = int(end) if len(end) == 4 else int(start[:2] + end)
+        found.update(range(int(start), last + 1))
+    return frozenset(found)

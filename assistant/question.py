@@ -14,6 +14,7 @@ from .eligibility_reader import Eligibility, EligibilityReader
 from .followup import FollowUpRewriter
 from .glossary import Query, QueryExpander
 from .llm_rewrite import LLMFollowUpRewriter
+from .numbers import years
 from .pii import mask
 from .profile import Profile
 from .router import Router
@@ -43,6 +44,7 @@ class Question:
     personal_data: tuple[str, ...] = ()  # kinds of personal data masked out of the turn
     rewritten_by: str = ""  # who made a follow-up standalone: 'rules' or 'llm' ('' when the turn stood alone)
     wants: frozenset[str] = frozenset()  # kinds of value it asks for ('date', 'count', ...): what an answer must hold
+    years: frozenset[int] = frozenset()  # the years it is about ('2024년 TIPS'): an answer about another year is not one
     # A follow-up's own words with the program the conversation is about, which the reader judges sentences against:
     # the rest of the topic carried over helps search but draws the reader to the sentences that answered it.
     focus: Question | None = None
@@ -112,9 +114,9 @@ class QuestionParser:
         """A standalone question for the documents, with the things it asks as parts."""
         parts = split_question(text)
         own = tuple(
-            Question(p, language, self._expander.expand(p), wants=wanted(p)) for p in parts
+            Question(p, language, self._expander.expand(p), wants=wanted(p), years=years(p)) for p in parts
         ) if len(parts) > 1 else ()
-        return Question(text, language, self._expander.expand(text), own, wants=wanted(text))
+        return Question(text, language, self._expander.expand(text), own, wants=wanted(text), years=years(text))
 
     def _asks_about_support(self, text: str) -> bool:
         """Whether a turn asks something with a word every support program has ('금리', 'deadline')."""

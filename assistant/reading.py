@@ -24,7 +24,7 @@ from .chunking import is_quotable, sentence_pieces
 from .config import ReadingSettings
 from .embeddings import unit_rows
 from .glossary import Query
-from .numbers import numeric_values
+from .numbers import numeric_values, years
 from .question import Question
 from .schema import Hit
 from .text import detect_language
@@ -139,8 +139,10 @@ class Reader:
             order = np.argsort(-scores, kind="stable")
             ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
             # A sentence answers when the model says so and it holds the kind of value asked for (a date for 'when').
+            # ... and is about the year asked, if any.
             answering.append([
-                e for e in ranked[-1] if e.probability >= self.threshold and holds(e.sentence, part.wants)
+                e for e, s in zip(ranked[-1], (sentences[i] for i in order))
+                if e.probability >= self.threshold and holds(e.sentence, part.wants) and not _another_year(part.years, s)
             ])
         # A two-part question is answered as far as the documents answer it: the parts they do not answer drop out.
         closest = max((r[0] for r in ranked if r), key=lambda e: e.probability, default=None)
@@ -293,6 +295,16 @@ class Reader:
         while len(self._analyses) > self._settings.token_cache:
             self._analyses.popitem(last=False)
         return found
+
+
+def _another_year(asked: frozenset[int], sentence: Sentence) -> bool:
+    """Whether the sentence is about other years than the one asked and no sentence around it names the asked one:
+    2023's call does not answer when 2024's closes, nor a program's 2021 budget its 2022 one. A sentence naming no
+    year may be about any ('올해')."""
+    if not asked:
+        return False
+    named = years(sentence.text)
+    return bool(named) and not asked & named and not asked & {int(t) for t in sentence.context if t.isdigit()}
 
 
 def _in_order(pairs: list[tuple[str, str]], tokens: list[str], query: Query) -> float:

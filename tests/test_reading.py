@@ -99,3 +99,37 @@ def test_a_sentence_without_the_kind_of_value_asked_for_does_not_answer(reader, 
     assert not undated.answerable and undated.evidence == [] and undated.closest is not None
     dated = reader.read(parsed, [DATED])
     assert dated.answerable and "3월 31일" in dated.evidence[0].sentence
+
+
+CALL_2023 = Hit(
+    Chunk(
+        "신청\n2023년 AI 도입 지원사업 신청은 2023년 3월 31일까지 스마트제조혁신추진단 누리집에서 받았다.",
+        "call.md", None, "신청", "AI 도입 지원사업 공고", "ko", 0,
+    ),
+    1.0,
+)
+PLAN = Hit(
+    Chunk(
+        "계획\n2023~2025년 AI 도입 지원사업은 해마다 3월 31일까지 신청을 받는다.",
+        "plan.md", None, "계획", "AI 도입 지원사업 계획", "ko", 0,
+    ),
+    1.0,
+)
+
+
+@pytest.mark.parametrize(
+    "question, hit, answers",
+    [
+        ("2023년 AI 도입 지원사업 신청 마감은 언제예요?", CALL_2023, True),
+        ("2024년 AI 도입 지원사업 신청 마감은 언제예요?", CALL_2023, False),
+        ("When did applications for the 2024 AI adoption program close?", CALL_2023, False),
+        ("2024년 AI 도입 지원사업 신청 마감은 언제예요?", PLAN, True),  # 2024 lies within 2023~2025
+    ],
+)
+def test_a_sentence_about_another_year_does_not_answer(reader, question, hit, answers):
+    """A call that closed in 2023 does not say when 2024's closes, however close its words are."""
+    reader, service = reader
+    parsed, _ = service.passages(question)
+    reading = reader.read(parsed, [hit])
+    assert reading.answerable is answers
+    assert reading.closest is not None and "3월 31일" in reading.closest.sentence
