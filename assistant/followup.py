@@ -22,6 +22,8 @@ import re
 from collections.abc import Callable, Sequence
 from typing import NamedTuple
 
+from .correction import POINTER, correction
+from .numbers import years
 from .profile_reader import ProfileReader
 from .replies import asks_if_there_is, introduced, listed
 from .routing import GENERIC
@@ -49,6 +51,7 @@ _ALSO = re.compile(r"\b(?:too|also|as\s+well|either|auch)\b", re.I)
 # 'R&D 쪽은 얼마예요?': the other side of what was asked.
 _SIDE = re.compile(r"\S\s*쪽(?:은|는|도)(?=\s|[?？]|$)")
 _EDGE = re.compile(r"^[\"'(\[]+|[\"')\].,?!:;？]+$")
+_TARGET_YEAR = re.compile(r"((?:19|20)\d{2})\s*년?\s*까지|\b(?:by|bis|until|till)\s+((?:19|20)\d{2})\b", re.I)
 # Kiwi tags of the Korean words a topic is made of: nouns and numbers.
 _TOPIC_TAGS = {"NNG", "NNP", "NR", "SN", "SH"}
 _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
@@ -73,20 +76,6 @@ _LANGUAGE_REQUEST = re.compile(
 _WHAT_ABOUT = re.compile(
     r"^\s*(?:and\s+)?(?:what|how)\s+about\b|^\s*und\s+(?:was\s+ist\s+mit|bei)\b|^\s*and\s+(?:the|for)\b", re.I
 )
-# A correction: what it corrects (x, may be missing) and what it means instead (y). '전남 말고 전북이요' (not
-# '기다리지 말고'), 'nicht X, sondern Y', 'sorry, I meant the basic track', '아니요, 전북이요'.
-_CORRECTIONS = (
-    re.compile(r"^(?P<x>.*[^\s지])\s*말고\b[\s,]*(?P<y>.*)$"),
-    re.compile(r"\bnicht\s+(?P<x>.+?),?\s+sondern\s+(?P<y>.*)$", re.I),
-    re.compile(r"^(?:(?P<x>.*?)[\s,.:;–-]*)?\b(?:I\s+mean[t]?|ich\s+meinte?)\b[\s,:]*(?P<y>.*)$", re.I),
-    re.compile(r"^\s*아니(?:요|고)?[\s,]+(?P<y>.*)$"),
-)
-# Words opening a correction that are no part of what it corrects: '아니 그거 말고', 'no wait, I meant'.
-_CORRECTION_OPENING = re.compile(
-    r"^\s*(?:(?:아니(?:요|고)?|아|죄송(?:해요|합니다)?|미안(?:해요|합니다)?|no|nein|sorry|wait|not|nicht)(?:[\s,.]+|$))+", re.I
-)
-# A corrected thing named by pointing back: '그거 말고' is the previous question's subject.
-_POINTER = re.compile(r"^(?:그거|그건|그것|그게|이거|이건|that(?:\s+one)?|it|this|das)$", re.I)
 # A name in an English turn: a capitalised word after the first ('the KOSME call centre', 'in Seoul').
 _NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w.&-]*|\b[A-Z]{2,}\b")
 _DEFINITE = re.compile(r"\bthe\b", re.I)
@@ -131,13 +120,6 @@ class Rewrite(NamedTuple):
     # What the answer must be about: the turn's own words with the program the conversation is about, without
     # the rest of the topic carried over ('' when that is the standalone form itself).
     focus: str = ""
-
-
-class Correction(NamedTuple):
-    """What a correcting turn takes back ('' when it does not say) and what it means instead."""
-
-    corrected: str
-    meant: str
 
 
 class FollowUpRewriter:
@@ -194,7 +176,7 @@ class FollowUpRewriter:
         if _CHANGE.search(text):
             return False
         named = bool(self._name_programs(text))
-        if _correction(text) or named and _asks_again(text):
+        if correction(text) or named and _asks_again(text):
             return True
         if named:
             return False
@@ -233,10 +215,14 @@ class FollowUpRewriter:
     def _standalone(self, text: str, pointed: bool, previous: str) -> tuple[str, str]:
         """The turn made standalone from the previous question, and its focus (see Rewrite)."""
         if not previous or not (pointed or self.needs_context(text)):
-            return text, text
+            setting = self._setting(text, previous) if previous else ""
+            if not setting:
+                return text, text
+            standalone = f"{setting} {_OPENING.sub('', _own_words(text), count=1)}"
+            return standalone, standalone
         text = _own_words(text)
-        correction = _correction(text)
-        meant = correction.meant if correction else ""
+        corrects = correction(text)
+        meant = corrects.meant if corrects else ""
         # '그거 말고 제조데이터 상품가공 사업 문의 전화번호 있어요?': a question of its own about another program is new;
         # '올해 거 말고 2025년 AI트랙은 얼마였어요?' about the same program corrects the year of the previous question.
         other_program = set(self._name_programs(meant)) - set(self._name_programs(previous))
@@ -244,11 +230,11 @@ class FollowUpRewriter:
             return meant, meant
         own = _OPENING.sub("", meant or text, count=1).strip() or text
         again = _asks_again(text)
-        earlier = self.topic_words(previous, everything=again or bool(correction))
+        earlier = self.topic_words(previous, everything=again or bool(corrects))
         gone = self._replaced(own, earlier, again)
-        gone |= self._corrected(correction.corrected, earlier) if correction else set()
+        gone |= self._corrected(corrects.corrected, earlier) if corrects else set()
         # Asked again about a subject of its own: what the previous question asked comes along, generic words too.
-        reasks = bool(correction) or again and bool(gone or self._name_programs(own))
+        reasks = bool(corrects) or again and bool(gone or self._name_programs(own))
         if again and not reasks:
             earlier = self.topic_words(previous)
         own_words = {w.lower() for w in own.split()}
@@ -263,6 +249,22 @@ class FollowUpRewriter:
         program = self._program_words(earlier)
         focus = [w for w in kept if w in program or self._kinds(w)] if program else kept
         return " ".join([*kept, own]), " ".join([*focus, own])
+
+    def _setting(self, text: str, previous: str) -> str:
+        """The year and region of the conversation that a turn opening with a connective and naming a program of its
+        own stays in ('그럼 긴급경영안정자금은 얼마나 배정됐어요?' after '2026년 정책자금 신청은 …'): the previous
+        question's words of a kind the turn does not name itself."""
+        own = _own_words(text)
+        if not _OPENING.match(own) or _CHANGE.search(own) or not self._name_programs(own):
+            return ""
+        named = self._kinds(own)
+        # A year the previous question set as a target ('bis 2030', '2030년까지') is not the conversation's year.
+        targets = {int(y) for found in _TARGET_YEAR.findall(previous) for y in found if y}
+        return " ".join(
+            w for w in self.topic_words(previous)
+            if (kinds := self._kinds(w) & {"number", "region"}) and not kinds & named
+            and ("region" in kinds or years(w) - targets)
+        )
 
     def _replaced(self, own: str, earlier: list[str], asked_again: bool) -> set[str]:
         """The previous question's words that the turn's own words stand in for: those of a kind the turn names
@@ -296,7 +298,7 @@ class FollowUpRewriter:
     def _corrected(self, corrected: str, earlier: list[str]) -> set[str]:
         """The previous question's words a correction takes back: the ones it repeats, or its subject when the
         correction points back to it ('그거 말고')."""
-        if _POINTER.match(corrected):
+        if POINTER.match(corrected):
             return self._program_words(earlier) or {w for w in earlier if self._content(w)}
         named = {w.lower() for w in self.topic_words(corrected, everything=True)}
         return {
@@ -350,16 +352,6 @@ def _own_words(text: str) -> str:
     """A turn without the acknowledgement before it and any request for the answer's language ('ok thanks, in
     english pls - when can we apply?' → 'when can we apply?'); the turn itself when nothing else is left."""
     return _LANGUAGE_REQUEST.sub("", _ACKNOWLEDGEMENT.sub("", text, count=1)).strip() or text
-
-
-def _correction(text: str) -> Correction | None:
-    """What a correcting turn takes back and means instead, or None for a turn that corrects nothing."""
-    for pattern in _CORRECTIONS:
-        found = pattern.search(text)
-        if found and found["y"].strip():
-            corrected = found.groupdict().get("x") or ""
-            return Correction(_CORRECTION_OPENING.sub("", corrected).strip(), found["y"].strip())
-    return None
 
 
 def _particle(word: str, rest: str) -> str:

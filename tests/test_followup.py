@@ -285,3 +285,21 @@ def test_the_focus_keeps_the_program_and_drops_what_the_earlier_question_asked()
 ])
 def test_pointing_back_with_he_and_correcting_what_came_before_i_meant(history, turn, expected):
     assert REWRITER.rewrite(turn, history) == expected
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    # a program of its own, opened with a connective: it stays in the conversation's year
+    (["2026년 규제자유특구 신청은 언제부터 받아요?"], "그럼 글로벌 혁신특구는 몇 곳이에요?", "2026년 글로벌 혁신특구는 몇 곳이에요?"),
+    (["When does the 2026 start-up fund open?"], "and how big is the 규제자유특구 budget?",
+     "2026 how big is the 규제자유특구 budget?"),
+    # and its region
+    (["경북 규제자유특구는 어떤 분야예요?"], "그럼 글로벌 혁신특구는요?", "글로벌 혁신특구는요? 경북 분야"),
+    # a year set as a target is not the conversation's year; a turn naming its own year keeps it
+    (["규제자유특구를 2030년까지 몇 개 만들어요?"], "그럼 글로벌 혁신특구는 몇 곳이에요?", "그럼 글로벌 혁신특구는 몇 곳이에요?"),
+    (["2026년 규제자유특구 신청은 언제부터 받아요?"], "그럼 2025년 글로벌 혁신특구는 몇 곳이었어요?",
+     "그럼 2025년 글로벌 혁신특구는 몇 곳이었어요?"),
+    # without a connective, a turn naming a program stands alone
+    (["2026년 규제자유특구 신청은 언제부터 받아요?"], "글로벌 혁신특구는 몇 곳이에요?", "글로벌 혁신특구는 몇 곳이에요?"),
+])
+def test_a_connective_turn_naming_its_own_program_stays_in_the_conversations_year_and_region(history, turn, expected):
+    assert NAMING.rewrite(turn, history) == expected
