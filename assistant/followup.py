@@ -35,10 +35,11 @@ _OPENING = re.compile(
     r"해당\s*사업은?|and|also|so|what\s+about|how\s+about|und|und\s+was\s+ist\s+mit|auch)(?=[\s,]|$)[\s,]*",
     re.I,
 )
-# 'there' of 'are there …' and 'es' of 'gibt es …' say that something exists, not what came before.
+# 'there' of 'are there …' and 'es' of 'gibt es …' say that something exists, not what came before; 'then' closing
+# a turn ('… for 2026 then?') takes up what was said.
 _PRONOUN = re.compile(
     r"\b(it|its|they|them|their|this|that|those|these|he|him|his|she|her|sie|er|ihn|ihm|dafür|dabei|davon|dazu|darin|damit"
-    r"|daran|darauf|dort)\b|\bthe\s+[\w-]+\s+ones?\b|"
+    r"|daran|darauf|dort)\b|\bthe\s+[\w-]+\s+ones?\b|\b(?:then|dann)\W*$|"
     r"(?<!\bis )(?<!\bare )(?<!\bwas )(?<!\bwere )\bthere\b(?!\s+(?:is|are|was|were)\b)|(?<!\bgibt )\bes\b(?!\s+gibt\b)",
     re.I,
 )

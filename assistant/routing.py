@@ -36,7 +36,7 @@ company companies firm firms business businesses start submit papers form forms 
 requirement requirements criteria period rate interest contact long last selection selected schedule result results
 close closes closing open opens
 förderung antrag beantragen betrag wie viel wann wo firma firmen unternehmen maximal höchstens bekommt bekommen erhält
-erhalten geld summe höhe dauer lange läuft frist kosten voraussetzungen bewerben bewerbung kontakt ergebnis 확보
+erhalten geld summe höhe dauer lange läuft frist kosten voraussetzungen bewerben bewerbung kontakt ergebnis 확보 과제 핵심
 """.split())
 
 REPLIES: dict[str, dict[str, str]] = {

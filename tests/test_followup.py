@@ -267,7 +267,7 @@ def test_a_request_for_the_answers_language_is_no_part_of_the_follow_up(turn, ow
 
 def test_the_focus_keeps_the_program_and_drops_what_the_earlier_question_asked():
     rewrite = NAMING.traced("정부지원금은 최대 얼마예요?", ["2026 시험 공장 통합공고에 과제가 몇 개예요?"])
-    assert rewrite.text == "2026 시험 공장 통합공고 과제 정부지원금은 최대 얼마예요?"
+    assert rewrite.text == "2026 시험 공장 통합공고 정부지원금은 최대 얼마예요?"  # "과제" is generic
     assert rewrite.focus == "2026 시험 공장 정부지원금은 최대 얼마예요?"  # the year singles the program out
     # a standalone turn, and a topic without a program, need no focus of their own
     assert NAMING.traced("시험 공장 정부지원금은 최대 얼마예요?", []).focus == ""
@@ -303,3 +303,14 @@ def test_pointing_back_with_he_and_correcting_what_came_before_i_meant(history, 
 ])
 def test_a_connective_turn_naming_its_own_program_stays_in_the_conversations_year_and_region(history, turn, expected):
     assert NAMING.rewrite(turn, history) == expected
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    # 'then' closing a turn takes up what was said
+    (["When was the 시험 공장 programme launched?"], "what was the ministry's AI budget for 2026 then?",
+     "시험 공장 programme launched what was the ministry's AI budget for 2026 then?"),
+    # a year and words every plan has ('핵심과제') are no subject of their own
+    (["시험 공장 참여기관은 몇 개예요?"], "2026년 핵심과제는 뭐예요?", "시험 공장 참여기관 2026년 핵심과제는 뭐예요?"),
+])
+def test_then_and_a_turn_of_plan_words_lean_on_the_conversation(history, turn, expected):
+    assert REWRITER.rewrite(turn, history) == expected
