@@ -16,8 +16,9 @@ _SENTENCE_FINAL = re.compile(r"[.!?。:;,)\]]$|[다요음함됨임]\.?$")
 # Reference lists are not evidence: their lines are titles of other documents, not statements to quote.
 _REFERENCE_HEADING = re.compile(r"^(출처|참고\s*(문헌|자료)?|sources?|references?|quellen?)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
-# Footnote markers inside a document ('[5]') would read as the answer's own citation markers.
-_FOOTNOTE = re.compile(r"\s*\[\d+\]")
+# Reference marks: a document's footnotes ('[5]', which would read as the answer's own citation markers) and an
+# answer's citations.
+FOOTNOTE = re.compile(r"\s*\[\d+\]")
 _TABLE_RULE = re.compile(r"^\|?[\s:|-]+\|?$")
 # A press release's closing list of attachments ('붙임  …공고문 1부.') names documents, it says nothing about them.
 _ATTACHMENT = re.compile(r"^\s*(붙임|첨부|attachments?:|anlagen?:)", re.IGNORECASE)
@@ -133,7 +134,7 @@ def _overlap(previous: str, following: str) -> int:
 
 def without_footnotes(text: str) -> str:
     """The text without the reference marks ('[3]') pages carry: they are not part of any sentence."""
-    return _FOOTNOTE.sub("", text)
+    return FOOTNOTE.sub("", text)
 
 
 def sentence_pieces(chunk: Chunk) -> list[tuple[str, str]]:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import re
 
+from .chunking import FOOTNOTE
 from .tokens import Tokenizer
 
 # A question whether something exists: '… 상품도 있어요?', 'Is there a loan for …?', 'Gibt es … etwas für …?'
@@ -14,7 +15,6 @@ _ASKS_IF_THERE_IS = re.compile(
     r"(?<!수)(?<!수\s)있(?:어요|나요|습니까|을까요|는지요?|니|어)\s*[?？]*\s*$|\b(?:is|are)\s+there\b|\bgibt\s+es\b|\bdo(?:es)?\s+\w+(?:\s+\w+)?\s+have\b",
     re.I,
 )
-_CITATION = re.compile(r"\s*\[\d+\]")
 _BULLET = re.compile(r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}[.)]\s+|[①-⑳]\s*)")
 # Commas between items, not inside a number ('1,400억').
 _ENUMERATION = re.compile(r"\s*(?:,(?!\d)|[;、])\s*(?:(?:and|und|or|oder|그리고|및)\s+)?|\s+(?:and|und|or|oder|및)\s+", re.I)
@@ -40,7 +40,7 @@ def asks_if_there_is(question: str) -> bool:
 def introduced(reply: str) -> str:
     """The thing an answer's first sentence says exists: a quoted name, the Korean subject of '있다', or the first
     Latin-script name; '' when it names none."""
-    first = _FIRST_SENTENCE.match(_OPENING.sub("", _CITATION.sub("", reply).strip(), count=1))
+    first = _FIRST_SENTENCE.match(_OPENING.sub("", FOOTNOTE.sub("", reply).strip(), count=1))
     sentence = first.group(0) if first else ""
     for pattern in (_QUOTED, _KOREAN_SUBJECT):
         if found := pattern.search(sentence):
@@ -52,7 +52,7 @@ def introduced(reply: str) -> str:
 def listed(reply: str, tokenizer: Tokenizer) -> list[str]:
     """The things an answer lists, in order: its bullet or numbered lines, the first cells of its table rows, or the
     parts of its sentence with the most commas and conjunctions ('A, B 그리고 C', '유형과 지역산업 …')."""
-    lines = [line.strip() for line in _CITATION.sub("\n", reply).splitlines() if line.strip()]
+    lines = [line.strip() for line in FOOTNOTE.sub("\n", reply).splitlines() if line.strip()]
     bullets = [_BULLET.sub("", line) for line in lines if _BULLET.match(line)]
     if len(bullets) >= 2:
         return bullets
