@@ -154,8 +154,17 @@ _PHONE = re.compile(r"\d{2,4}\)?[-.\s]\d{3,4}[-.\s]\d{4}|\b1\d{3}(?:-\d{4})?\b|�
 _ADDRESS = re.compile(r"https?://|www\.|\b[\w-]+\.(?:go\.kr|or\.kr|co\.kr|kr|com|org|net|de)\b", re.I)
 
 
+# A number that counts things ('4개 질환', '30 projects'): in a table row, not a sum or a length of time whose unit
+# the header holds.
+_COUNTED = re.compile(
+    r"\d[\d,.]*\s*(?:개|곳|명|건|종|가지|호|차|위|개사|개소|개국|개월|년|\s*(?:projects?|companies|firms|zones?|sites?"
+    r"|factories|people|Projekte|Unternehmen|Firmen))",
+    re.I,
+)
+
+
 def _table_number(sentence: str) -> bool:
-    return "|" in sentence and _number(sentence)
+    return "|" in sentence and _number(_COUNTED.sub(" ", _YEAR.sub(" ", sentence)))
 
 
 _HOLDS = {

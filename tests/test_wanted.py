@@ -84,6 +84,8 @@ def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
         ("The 2026 call was announced in 2025.", "count"),  # years count nothing
         ("재해로 피해를 입은 중소벤처기업은 지원받을 수 있습니다.", "money"),  # '지원' is not won
         ("46개사를 새로 뽑았다.", "money"),
+        ("강원 | 정밀의료 | 4개 질환의 진단 솔루션 개발", "money"),  # a table row counting things holds no sum
+        ("Chungbuk | 2024 | 30 projects", "money"),
         ("청년전용창업자금은 올해 2,100억원에서 내년 2,500억원으로 늘린다.", "duration"),  # years, not how long
         ("신청은 2026년 3월 31일까지 받는다.", "phone"),
         ("신청은 기업마당에서 받는다.", "address"),
