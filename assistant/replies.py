@@ -20,6 +20,7 @@ _BULLET = re.compile(r"^\s*(?:[-*•·▪◦]\s+|\d{1,2}[.)]\s+|[①-⑳]\s*)")
 _ENUMERATION = re.compile(r"\s*(?:,(?!\d)|[;、])\s*(?:(?:and|und|or|oder|그리고|및)\s+)?|\s+(?:and|und|or|oder|및)\s+", re.I)
 # What comes before a list in the sentence that lists: '세부사업은 A, B, C입니다', 'The calls are A, B and C'.
 _LIST_LEAD = re.compile(r"^.*(?:[은는]\s|:\s*|\b(?:are|include|includes|including|sind|umfasst)\s+)", re.I)
+_ANNOUNCED = re.compile(r":\s+([^:]+)$")
 _PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?](?=\s|$)|다\.|$)", re.S)
 _OPENING = re.compile(r"^\s*(?:네|예|있습니다|yes|ja)\b[\s,.:;!]*", re.I)
@@ -59,12 +60,19 @@ def listed(reply: str, tokenizer: Tokenizer) -> list[str]:
     rows = [line.split("|")[0].strip() for line in lines if "|" in line]
     if len(rows) >= 2:
         return rows
-    parts = [[p for part in _ENUMERATION.split(_PARENTHESES.sub("", line)) for p in _conjoined(part, tokenizer)]
-             for line in lines]
+    # A list announced with a colon ('… specialised industry: Gyeongbuk (…), Jeonnam (…) and Jeonbuk (…)') is the
+    # one listed, however many commas another sentence has.
+    announced = [_split(found.group(1), tokenizer) for line in lines if (found := _ANNOUNCED.search(line))]
+    parts = [p for p in announced if len(p) >= 2] or [_split(line, tokenizer) for line in lines]
     items = [item.strip(" .") for item in max(parts, key=len, default=[])]
     if items:
         items[0] = _LIST_LEAD.sub("", items[0])
     return [item for item in items if item] if len(items) >= 2 else []
+
+
+def _split(text: str, tokenizer: Tokenizer) -> list[str]:
+    """A text cut at its commas, conjunctions and Korean conjunctive particles, without what it says in brackets."""
+    return [p for part in _ENUMERATION.split(_PARENTHESES.sub("", text)) for p in _conjoined(part, tokenizer)]
 
 
 def _conjoined(text: str, tokenizer: Tokenizer) -> list[str]:

@@ -33,6 +33,10 @@ def test_an_answer_introduces_the_thing_it_says_exists(reply, name):
     ("세부사업은 AI 팩토리, 스마트공장, 그리고 제조데이터입니다.", ["AI 팩토리", "스마트공장", "제조데이터입니다"]),
     ("The calls are the basic track and the advanced track.", ["the basic track", "the advanced track"]),
     ("하나의 사업만 있습니다.", []),
+    # the list a colon announces, not the sentence with the most commas
+    ("A joint programme, new in 2025, for the region's industry: Gyeongbuk (food), Jeonnam (food) and Jeonbuk "
+     "(agri-bio). [1] It sums up, call by call, who may apply to MSS, MOTIE and local programmes, as stated in 2022. [2]",
+     ["Gyeongbuk", "Jeonnam", "Jeonbuk"]),
 ])
 def test_an_answer_lists_its_bullets_rows_or_enumerated_parts(reply, items):
     assert listed(reply, Tokenizer()) == items
