@@ -1,21 +1,19 @@
 """Follow-up questions made standalone from the conversation: '그럼 신청은 어디서 해요?' after a question about
 regulation-free zones becomes '규제자유특구 지정 신청은 어디서 해요?', so that search and reading see the topic.
 
-Rules and Kiwi, no model. A turn leans on the conversation when it lacks a subject of its own: it names no program
-and almost nothing else ('수행 기간은요?'), points back ('그거', 'it', 'the project' in an English turn that names
-nothing), or opens with a connective ('그럼', 'and', 'und'). It then takes the topic words of the user's previous
-(already standalone) question. What the turn names replaces the previous question's word of the same kind: a
-program for a program, a number for a number ('2호' for '1호'), a region for a region, a company size for a size.
+Rules and Kiwi, no model. A turn leans on the conversation when it lacks a subject of its own: a question naming no
+program nor any other name ('최종 의결하는 위원회 위원장은 누구예요?'), a turn of almost no words of its own ('수행
+기간은요?'), one pointing back ('그거', 'it') or opening with a connective ('그럼', 'and', 'und'). It then takes the
+topic words of the user's previous (already standalone) question; what it names replaces the previous question's word
+of the same kind (a program, a number: '2호' for '1호', a region, a company size). A turn naming a program of its own
+after a connective keeps only the conversation's year and region.
 
-A short turn asking the previous question again about a subject of its own ('그럼 글로벌 혁신특구는요?', 'what about
-the start-up fund?') takes what that question asked, generic words too ('규모', 'how many'). A correction
-('전남 말고 전북이요', '아니 그거 말고 성장기 자금이요', 'I meant Gyeongbuk') does the same without the words it
-corrects; '그거' / 'that' there is the previous question's subject. A turn that only tells company facts in answer
-to the assistant ('청주 제조업체고 직원은 7명이에요') leaves the topic as it was for the turns after it. An
-acknowledgement before the question ('감사합니다. 경북은요?', 'ok, and …') is dropped first. A pointer into a list
-the assistant gave ('두 번째 건', 'the first one') is replaced by that item's words before anything else.
+A short turn asking the previous question again about a subject of its own ('그럼 글로벌 혁신특구는요?') takes what
+that question asked, generic words too. A correction ('전남 말고 전북이요', 'I meant Gyeongbuk') does the same
+without the words it corrects. A turn that only tells company facts ('청주 제조업체고 직원은 7명이에요') leaves the
+topic as it was. An acknowledgement before the question ('감사합니다. 경북은요?') is dropped first, and a pointer into
+a list the assistant gave ('두 번째 건', 'the first one') is replaced by that item's words before anything else.
 """
-
 from __future__ import annotations
 
 import re
@@ -59,7 +57,8 @@ _LATIN = re.compile(r"[A-Za-zÀ-ÿ]")
 # Saying the subject changes: '아 그건 됐고요, …', 'by the way, …', 'unrelated, but …'.
 _CHANGE = re.compile(
     r"됐고|그건\s*그렇고|그건\s*그렇다\s*치고|다른\s*(?:질문|얘기|이야기)|\bby\s+the\s+way\b|\banyway\b|\bbtw\b|"
-    r"\bunrelated\b|\bswitch(?:ing)?\s+(?:topics?|subjects?)\b|\bnew\s+topic\b|\b(?:another|different|other)\s+(?:question|topic|thing)\b|übrigens|andere\s+frage",
+    r"\bunrelated\b|\bswitch(?:ing)?\s+(?:topics?|subjects?)\b|\bnew\s+topic\b|\b(?:another|different|other)\s+(?:question|topic|thing)\b|übrigens|andere\s+frage"
+    r"|andere[sn]?\s+thema|themenwechsel|주제를?\s*바꿔",
     re.I,
 )
 # Thanks and acknowledgements that open a follow-up without being part of it: '감사합니다. 경북은 어떤 업종이에요?'.
@@ -79,6 +78,8 @@ _WHAT_ABOUT = re.compile(
 )
 # A name in an English turn: a capitalised word after the first ('the KOSME call centre', 'in Seoul').
 _NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w.&-]*|\b[A-Z]{2,}\b")
+_ACRONYM = re.compile(r"\b[A-Z][A-Z\d.&]*[A-Z\d]\b")
+_EVERYWHERE = re.compile(r"AI|KI|A\.I\.")
 _DEFINITE = re.compile(r"\bthe\b", re.I)
 _DEFINITE_DE = re.compile(r"\b(?:der|die|das|den|dem|des)\b", re.I)
 _GERMAN_NAME = re.compile(r"[A-Z]{2,}|\d")
@@ -185,7 +186,20 @@ class FollowUpRewriter:
             return True
         if _SIDE.search(text) or _ALSO.search(text) or self._points_back(text) or self._adds_to(text):
             return True
-        return len(self._content(text)) <= MAX_OWN_WORDS
+        # A question naming no program or other name, asked in a conversation about one, is about it ('최종
+        # 의결하는 위원회 위원장은 누구예요?' after the designation procedure); a request with words of its own may be new.
+        return asks_something(text) and not self._names_something(text) or len(self._content(text)) <= MAX_OWN_WORDS
+
+    def _names_something(self, text: str) -> bool:
+        """Whether a turn gives its subject a name other than a region's (which a follow-up swaps): a word in Latin
+        script in a Korean turn ('RE100', 'AI 팩토리'); a capitalised word or an acronym in an English one, an acronym
+        in a German one (every German noun is capitalised) - not 'AI' or 'KI', which every document here is about."""
+        language = detect_language(text)
+        pattern = _LATIN if language == "ko" else _ACRONYM if language == "de" else _NAME
+        return any(
+            not _EVERYWHERE.fullmatch(found.group(0)) and "region" not in self._kinds(found.group(0))
+            for found in pattern.finditer(text)
+        )
 
     def _points_back(self, text: str) -> bool:
         """Whether a Korean turn opens with a determiner pointing back ('그 1%는', '이 사업은', '이런 전략은')."""

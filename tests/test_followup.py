@@ -314,3 +314,26 @@ def test_a_connective_turn_naming_its_own_program_stays_in_the_conversations_yea
 ])
 def test_then_and_a_turn_of_plan_words_lean_on_the_conversation(history, turn, expected):
     assert REWRITER.rewrite(turn, history) == expected
+
+
+@pytest.mark.parametrize("history, turn, expected", [
+    # a question naming nothing of its own, in a conversation about a program, is about it
+    (["규제자유특구 지정 절차가 어떻게 돼요?"], "최종 의결하는 위원회 위원장은 누구예요?",
+     "규제자유특구 지정 최종 의결하는 위원회 위원장은 누구예요?"),
+    (["What is the region-led AI transformation programme?"], "what was Daegu doing in the 2025 round?",
+     "region-led AI transformation what was Daegu doing in the 2025 round?"),  # a region is swapped, not new
+    (["Wie viele KI-Fabriken gibt es?"], "Für wie viele Unternehmen gibt es die maßgeschneiderte KI-Beratung?",
+     "KI-Fabriken Für wie viele Unternehmen gibt es die maßgeschneiderte KI-Beratung?"),  # KI names no subject
+])
+def test_a_question_naming_nothing_of_its_own_is_about_the_conversations_program(history, turn, expected):
+    assert NAMING.rewrite(turn, history) == expected
+
+
+@pytest.mark.parametrize("history, turn", [
+    (["규제자유특구 지정 절차가 어떻게 돼요?"], "RE100 산업단지는 어디에 만들어요?"),  # a name in Latin script
+    (["Who can apply to the zone?"], "How big is the National Growth Fund in the 2026 plan?"),
+    (["Wer darf eine Sonderzone beantragen?"], "Themenwechsel: Wie groß ist der Wachstumsfonds?"),  # says it changes
+    (["규제자유특구 지정 절차가 어떻게 돼요?"], "중진공 정책자금 콜센터 번호 알려주세요"),  # a request with words of its own
+])
+def test_a_question_with_a_name_or_a_new_topic_of_its_own_stands_alone(history, turn):
+    assert NAMING.rewrite(turn, history) == turn
