@@ -25,6 +25,7 @@ _RULES_BY_KIND: dict[str, set[str]] = {
     "codes": {"any_of", "none_of"},
 }
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+_BRACKETS = re.compile(r"\s*\([^()]*\)")
 
 
 class CardError(ValueError):
@@ -199,7 +200,9 @@ def find_programs(cards: list[Card], text: str) -> tuple[str, ...]:
     remaining = squash(text)
     holders: dict[str, set[str]] = {}
     for card in cards:
-        for alias in (card.name.ko, card.name.en, *card.aliases):
+        names = (card.name.ko, card.name.en)
+        # A name is also said without what its brackets add ('AI application rapid commercialisation programme').
+        for alias in (*names, *(_BRACKETS.sub(" ", name) for name in names), *card.aliases):
             if squash(alias):
                 holders.setdefault(squash(alias), set()).add(card.id)
     named: set[str] = set()

@@ -86,6 +86,14 @@ def test_programs_are_named_by_their_longest_alias(tmp_path):
     assert find_programs(cards, "규제자유특구는 무엇인가요?") == ()
 
 
+@pytest.mark.parametrize("text", [
+    "How much does the government pay for the AI application rapid commercialisation programme?",  # name, no brackets
+    "Wie viel Geld hat das Programm zur schnellen Kommerzialisierung von KI-Anwendungen?",  # a German name
+])
+def test_shipped_programs_are_named_without_their_brackets_and_in_german(text):
+    assert find_programs(load_cards(ROOT / "programs"), text) == ("ai-application-commercialization",)
+
+
 def test_shipped_cards_validate_and_every_criterion_quotes_its_document():
     settings = Settings()
     cards = load_cards(ROOT / "programs")
