@@ -78,6 +78,7 @@ _WHAT_ABOUT = re.compile(
 )
 # A name in an English turn: a capitalised word after the first ('the KOSME call centre', 'in Seoul').
 _NAME = re.compile(r"(?<=\s)(?!I\b)[A-Z][\w.&-]*|\b[A-Z]{2,}\b")
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z\d.&-]*")
 _ACRONYM = re.compile(r"\b[A-Z][A-Z\d.&]*[A-Z\d]\b")
 _EVERYWHERE = re.compile(r"AI|KI|A\.I\.")
 _DEFINITE = re.compile(r"\bthe\b", re.I)
@@ -193,13 +194,13 @@ class FollowUpRewriter:
     def _names_something(self, text: str) -> bool:
         """Whether a turn gives its subject a name other than a region's (which a follow-up swaps): a word in Latin
         script in a Korean turn ('RE100', 'AI 팩토리'); a capitalised word or an acronym in an English one, an acronym
-        in a German one (every German noun is capitalised) - not 'AI' or 'KI', which every document here is about."""
+        in a German one (every German noun is capitalised), but not 'AI' or 'KI' there, which every document is about."""
         language = detect_language(text)
-        pattern = _LATIN if language == "ko" else _ACRONYM if language == "de" else _NAME
-        return any(
-            not _EVERYWHERE.fullmatch(found.group(0)) and "region" not in self._kinds(found.group(0))
-            for found in pattern.finditer(text)
-        )
+        if language == "ko":
+            names = _LATIN_WORD.findall(text)
+        else:
+            names = [n for n in (_ACRONYM if language == "de" else _NAME).findall(text) if not _EVERYWHERE.fullmatch(n)]
+        return any("region" not in self._kinds(name) for name in names)
 
     def _points_back(self, text: str) -> bool:
         """Whether a Korean turn opens with a determiner pointing back ('그 1%는', '이 사업은', '이런 전략은')."""
