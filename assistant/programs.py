@@ -15,6 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, ValidationIn
 
 from .grounding import squash
 from .profile import FIELDS, FieldSpec
+from .text import unbracketed
 
 Rule = Literal["in", "not_in", "at_least", "at_most", "below", "is", "any_of", "none_of"]
 # Which rules make sense for which kind of profile field, and what the card's value must then be.
@@ -25,7 +26,6 @@ _RULES_BY_KIND: dict[str, set[str]] = {
     "codes": {"any_of", "none_of"},
 }
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
-_BRACKETS = re.compile(r"\s*\([^()]*\)")
 
 
 class CardError(ValueError):
@@ -202,7 +202,7 @@ def find_programs(cards: list[Card], text: str) -> tuple[str, ...]:
     for card in cards:
         names = (card.name.ko, card.name.en)
         # A name is also said without what its brackets add ('AI application rapid commercialisation programme').
-        for alias in (*names, *(_BRACKETS.sub(" ", name) for name in names), *card.aliases):
+        for alias in (*names, *(unbracketed(name) for name in names), *card.aliases):
             if squash(alias):
                 holders.setdefault(squash(alias), set()).add(card.id)
     named: set[str] = set()

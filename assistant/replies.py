@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 
 from .chunking import FOOTNOTE
+from .text import unbracketed
 from .tokens import Tokenizer
 
 # A question whether something exists: '… 상품도 있어요?', 'Is there a loan for …?', 'Gibt es … etwas für …?'
@@ -21,7 +22,6 @@ _ENUMERATION = re.compile(r"\s*(?:,(?!\d)|[;、])\s*(?:(?:and|und|or|oder|그리
 # What comes before a list in the sentence that lists: '세부사업은 A, B, C입니다', 'The calls are A, B and C'.
 _LIST_LEAD = re.compile(r"^.*(?:[은는]\s|:\s*|\b(?:are|include|includes|including|sind|umfasst)\s+)", re.I)
 _ANNOUNCED = re.compile(r":\s+([^:]+)$")
-_PARENTHESES = re.compile(r"\s*[(（][^)）]*[)）]")
 _FIRST_SENTENCE = re.compile(r"^.*?(?:[.!?](?=\s|$)|다\.|$)", re.S)
 _OPENING = re.compile(r"^\s*(?:네|예|있습니다|yes|ja)\b[\s,.:;!]*", re.I)
 _QUOTED = re.compile(r"['‘\"“「『]([^'’\"”」』]{2,60})['’\"”」』]")
@@ -72,7 +72,7 @@ def listed(reply: str, tokenizer: Tokenizer) -> list[str]:
 
 def _split(text: str, tokenizer: Tokenizer) -> list[str]:
     """A text cut at its commas, conjunctions and Korean conjunctive particles, without what it says in brackets."""
-    return [p for part in _ENUMERATION.split(_PARENTHESES.sub("", text)) for p in _conjoined(part, tokenizer)]
+    return [p for part in _ENUMERATION.split(unbracketed(text)) for p in _conjoined(part, tokenizer)]
 
 
 def _conjoined(text: str, tokenizer: Tokenizer) -> list[str]:

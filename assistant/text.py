@@ -52,6 +52,15 @@ def split_sentences(text: str) -> list[str]:
     return [p for p in pieces if len(p) > 1]
 
 
+# What a text adds in brackets ('AI 응용제품 신속 상용화 지원사업 (2026~2027년)', '경북（식품）').
+_BRACKETED = re.compile(r"\s*[(（][^)）]*[)）]")
+
+
+def unbracketed(text: str) -> str:
+    """The text without what it says in brackets."""
+    return _BRACKETED.sub("", text)
+
+
 # A Korean topic phrase at the start of a sentence ('펀드는 ', '이 사업은 ').
 _KOREAN_TOPIC = re.compile(r"^.*?[은는]\s")
 
