@@ -231,10 +231,11 @@ class FollowUpRewriter:
     def _standalone(self, text: str, pointed: bool, previous: str) -> tuple[str, str]:
         """The turn made standalone from the previous question, and its focus (see Rewrite)."""
         if not previous or not (pointed or self.needs_context(text)):
-            setting = self._setting(text, previous) if previous else ""
+            own = _own_words(text)
+            setting = self._setting(own, previous) if previous else ""
             if not setting:
                 return text, text
-            standalone = f"{setting} {_OPENING.sub('', _own_words(text), count=1)}"
+            standalone = f"{setting} {_OPENING.sub('', own, count=1)}"
             return standalone, standalone
         text = _own_words(text)
         corrects = correction(text)
@@ -266,11 +267,10 @@ class FollowUpRewriter:
         focus = [w for w in kept if w in program or self._kinds(w)] if program else kept
         return " ".join([*kept, own]), " ".join([*focus, own])
 
-    def _setting(self, text: str, previous: str) -> str:
-        """The year and region of the conversation that a turn opening with a connective and naming a program of its
-        own stays in ('그럼 긴급경영안정자금은 얼마나 배정됐어요?' after '2026년 정책자금 신청은 …'): the previous
-        question's words of a kind the turn does not name itself."""
-        own = _own_words(text)
+    def _setting(self, own: str, previous: str) -> str:
+        """The year and region of the conversation that a turn (its own words) opening with a connective and naming a
+        program of its own stays in ('그럼 긴급경영안정자금은 얼마나 배정됐어요?' after '2026년 정책자금 신청은 …'): the
+        previous question's words of a kind the turn does not name itself."""
         if not _OPENING.match(own) or _CHANGE.search(own) or not self._name_programs(own):
             return ""
         named = self._kinds(own)
