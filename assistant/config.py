@@ -52,6 +52,7 @@ class RetrievalSettings(BaseModel):
         "language-zscore",
         description=(
             "'language-zscore': z-normalised scores, weighted; BM25 judges only chunks in the question's language and "
+            "the languages the glossary translated it into (normalised among each language's chunks apart), and "
             "chunks in other languages are judged by the dense score with the full weight. 'rrf': weighted "
             "reciprocal-rank fusion (kept for comparison; it lost on both workloads, see README)."
         ),
@@ -65,6 +66,11 @@ class RetrievalSettings(BaseModel):
             "in the question's own language higher whatever it says, so a Korean notice lost to an English one about "
             "another program (README, news set)."
         ),
+    )
+    year_penalty: float = Field(
+        1.0, ge=0,
+        description="Taken from the fused score of chunks whose document names none of the years a question asks "
+        "about, when some candidate's document does (in standard deviations of the fused scores).",
     )
     rrf_k: int = Field(60, ge=1, description="Rank offset of reciprocal-rank fusion ('rrf' only).")
 

@@ -13,6 +13,7 @@ import numpy as np
 
 from .config import RetrievalSettings
 from .glossary import QueryExpander
+from .numbers import years
 from .question import Question
 from .schema import Chunk, Hit
 from .store import ChunkStore, Snapshot
@@ -110,6 +111,7 @@ class HybridRetriever:
         self._bm25 = BM25Index(self._snapshot.tokens)
         self._expander.learn(self._snapshot.tokens)
         self._positions = {chunk_id: i for i, chunk_id in enumerate(self._snapshot.ids)}
+        self._years = _document_years(self._snapshot.chunks)
         # Last: a load cut short (the server went away) is tried again at the next look.
         self._generation = generation
 
@@ -134,6 +136,8 @@ class HybridRetriever:
             fused = self._rrf(lexical, dense)
         else:
             fused = self._language_zscore(lexical, dense, {question.language} | question.query.languages)
+        if question.years:
+            fused = self._prefer_years(fused, question.years)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
         return [Hit(self._snapshot.chunks[i], fused[i]) for i in best]
 
@@ -149,7 +153,7 @@ class HybridRetriever:
         return fused
 
     def _language_zscore(self, lexical: Ranking, dense: Ranking, languages: set[str]) -> dict[int, float]:
-        bm25, semantic = _zscores(lexical), _zscores(dense)
+        bm25, semantic = self._zscores_by_language(lexical), _zscores(dense)
         # A chunk missing from one ranking counts as that ranking's worst candidate.
         bm25_floor = min(bm25.values(), default=0.0)
         dense_floor = min(semantic.values(), default=0.0)
@@ -163,6 +167,28 @@ class HybridRetriever:
                 fused[index] = (w_bm25 + w_dense) * meaning
         return fused
 
+    def _zscores_by_language(self, ranking: Ranking) -> dict[int, float]:
+        """BM25 z-scores among the chunks of each language apart: the question matches its own language word for
+        word and another only through the few terms the glossary translated, so one scale would rank every chunk
+        in the question's language above the document that answers in another."""
+        groups: dict[str, list[int]] = {}
+        for i in ranking.order:
+            groups.setdefault(self._snapshot.chunks[i].language, []).append(i)
+        out = {}
+        for order in groups.values():
+            out.update(_zscores(Ranking(order, {i: ranking.scores[i] for i in order})))
+        return out
+
+    def _prefer_years(self, fused: dict[int, float], asked: frozenset[int]) -> dict[int, float]:
+        """Ranks chunks of documents that never name an asked year below those of documents that do: documents about
+        the same program in other years (and languages) otherwise tie, and the year is the one word every language
+        writes alike."""
+        naming = {i for i in fused if self._years[i] & asked}
+        if not naming:
+            return fused
+        penalty = self._settings.year_penalty
+        return {i: score - penalty * (i not in naming) for i, score in fused.items()}
+
     def _dense(self, query: str, language: str) -> Ranking:
         """The nearest chunks of the snapshot's documents (ids of other versions are not in it)."""
         scores = {}
@@ -172,3 +198,11 @@ class HybridRetriever:
                 other = self._snapshot.chunks[index].language != language
                 scores[index] = similarity + self._settings.other_language_offset * other
         return Ranking(sorted(scores, key=scores.get, reverse=True), scores)
+
+
+def _document_years(chunks: list[Chunk]) -> list[frozenset[int]]:
+    """For each chunk, the years its whole document names."""
+    named: dict[str, set[int]] = {}
+    for chunk in chunks:
+        named.setdefault(chunk.source, set()).update(years(chunk.title), years(chunk.text))
+    return [frozenset(named[chunk.source]) for chunk in chunks]

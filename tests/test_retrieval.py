@@ -10,6 +10,7 @@ from assistant.embeddings import make_embeddings
 from assistant.glossary import QueryExpander, load_glossary
 from assistant.question import parse_question
 from assistant.retrieval import BM25Index, HybridRetriever
+from assistant.service import AssistantService
 from assistant.store import ChunkStore
 from assistant.tokens import Tokenizer
 
@@ -94,3 +95,45 @@ def test_the_other_language_offset_lifts_chunks_not_in_the_questions_language(in
 
     assert lead(0.0) > 0
     assert lead(1.0) < lead(0.0)
+
+
+@pytest.fixture(scope="module")
+def workshops(tmp_path_factory) -> Settings:
+    """One program in three years and two languages: Korean articles of 2020 and 2021 that share most of a Korean
+    question's words, and an English article of 2022 that answers it."""
+    root = tmp_path_factory.mktemp("workshops")
+    (root / "docs").mkdir()
+    (root / "docs" / "workshop_2020_ko.md").write_text(
+        "# 스마트공방 시범사업\n\n중소벤처기업부는 2020년 스마트공방 시범사업 참여 기업을 모집한다. 스마트공방 사업은 "
+        "소공인의 작업장에 스마트 기술을 보급하는 사업으로, 이번 스마트공방 사업 모집에는 전국의 소공인이 신청할 수 "
+        "있다.\n",
+        encoding="utf-8",
+    )
+    (root / "docs" / "workshop_2021_ko.md").write_text(
+        "# 스마트공방 사업\n\n2021년 스마트공방 사업은 소공인 작업장의 스마트화를 돕는 사업이다.\n", encoding="utf-8"
+    )
+    (root / "docs" / "workshop_2022_en.md").write_text(
+        "# Smart workshops in 2022\n\nThe 2022 smart workshop budget is 18 billion won for about 1,000 micro "
+        "manufacturers.\n",
+        encoding="utf-8",
+    )
+    settings = Settings(index_dir=root / "index", programs_dir=root / "none", corpus_dir=root / "none")
+    report = AssistantService(settings).ingest([root / "docs"])
+    assert not report.failures, report.failures
+    return settings
+
+
+def test_a_question_finds_the_document_in_another_language_among_same_language_ones(workshops):
+    """Its own language matches the question word for word, the other only by the glossary's few translated terms:
+    BM25 is put on one scale per language, or the Korean article would win on shared words alone."""
+    hits = _search(_retriever(workshops, dense_weight=0.0, year_penalty=0.0), "스마트공방 사업 예산은 얼마인가요?")
+    assert len(hits) == 3 and hits[1].chunk.source == "workshop_2022_en.md"
+
+
+def test_documents_naming_the_asked_year_rank_above_those_that_do_not(workshops):
+    question = "2022년 스마트공방 사업 예산은 얼마인가요?"
+    assert _search(_retriever(workshops), question)[0].chunk.source == "workshop_2022_en.md"
+    assert _search(_retriever(workshops, year_penalty=0.0), question)[0].chunk.source != "workshop_2022_en.md"
+    # A year no document names changes nothing.
+    unnamed = "2019년 스마트공방 사업 예산은?"
+    assert _search(_retriever(workshops), unnamed) == _search(_retriever(workshops, year_penalty=0.0), unnamed)
