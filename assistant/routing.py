@@ -37,6 +37,7 @@ requirement requirements criteria period rate interest contact long last selecti
 close closes closing open opens
 förderung antrag beantragen betrag wie viel wann wo firma firmen unternehmen maximal höchstens bekommt bekommen erhält
 erhalten geld summe höhe dauer lange läuft frist kosten voraussetzungen bewerben bewerbung kontakt ergebnis 확보 과제 핵심
+궁금하 ratio receive förderquote quote unterlagen brauche brauchen anmelden stellen einreichen
 """.split())
 
 REPLIES: dict[str, dict[str, str]] = {

@@ -23,6 +23,8 @@ STOPWORDS = {
     "für", "im", "es", "gibt", "geben", "schon", "wer", "hat", "haben", "sind", "sein", "war", "waren", "dass",
     "stimmt", "über", "soll", "sollen", "geht", "gehen", "noch", "auch", "mit", "auf", "aus", "bei", "nach", "um",
     "an", "am", "des", "einer", "einen", "einem", "sie", "er", "wir", "ihr", "uns", "wo", "wieviel", "hoch",
+    "ich", "mich", "mir", "mein", "meine", "meinen", "unser", "unsere", "unseren", "muss", "müssen", "darf",
+    "dürfen", "ab", "denn",
     "것", "수", "등", "몇", "얼마", "얼마나", "언제", "어디", "누구", "무엇", "뭐", "어떤", "어떻", "어느", "알리",
     "되", "하", "있", "거", "좀", "지금", "안", "나", "건가", "그중", "다음", "가", "중", "각각", "개수", "비교",
     "respectively", "compare", "jeweils", "vergleich",

@@ -11,6 +11,7 @@ from assistant.config import EmbeddingSettings, RoutingSettings
 from assistant.embeddings import make_embeddings
 from assistant.router import BUNDLED_WEIGHTS, LABELS, REFUSED, ExampleClassifier, load_examples, make_router
 from assistant.routing import OUTCOMES, early_outcome, is_vague, reply
+from assistant.tokens import Tokenizer
 from fakes import Recording
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -260,3 +261,14 @@ def test_the_bundled_weights_are_those_the_examples_train_and_spare_the_first_tu
     ]  # only the message: no example was embedded, nothing trained
     retrained = ExampleClassifier(examples, model, settings.c, settings.min_probability).trained()  # unnamed: trains
     assert np.abs(retrained - shipped.trained()).max() < 1e-3
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["신청 자격이 궁금해요", "what's the support ratio?", "how much can we receive?", "Bis wann muss ich den Antrag stellen?",
+     "Welche Unterlagen brauche ich?", "Wie hoch ist die Förderquote?"],
+)
+def test_questions_that_name_no_program_are_vague_in_every_language(question):
+    """Read through the real tokenizer: the words left after its stop words ('ich', 'muss') and lemmas ('궁금하')."""
+    assert is_vague(Tokenizer().tokens(question))
+    assert not is_vague(Tokenizer().tokens(question.replace("?", "") + " (스마트공장)"))
