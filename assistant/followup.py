@@ -22,6 +22,7 @@ from typing import NamedTuple
 
 from .correction import POINTER, correction
 from .numbers import years
+from .pointers import pointer, with_particle
 from .profile_reader import ProfileReader
 from .replies import asks_if_there_is, introduced, listed
 from .routing import GENERIC
@@ -84,26 +85,6 @@ _EVERYWHERE = re.compile(r"AI|KI|A\.I\.")
 _DEFINITE = re.compile(r"\bthe\b", re.I)
 _DEFINITE_DE = re.compile(r"\b(?:der|die|das|den|dem|des)\b", re.I)
 _GERMAN_NAME = re.compile(r"[A-Z]{2,}|\d")
-# A pointer to an item an answer of the assistant listed: '두 번째 건', '마지막 거는', 'the first one', 'that last
-# one', 'the latter', 'das zweite?'. A bare ordinal before another noun ('the first zones', '두 번째 지정') is not one.
-_ITEM_NOUN = r"(?:\s*(?:것|거|건|꺼|곳|데|사업|과제|항목|프로그램|지역|기관|분과|유형|트랙)|(?=[은는이가을를요의]|\s*[?？]|$))"
-_POINTING = re.compile(
-    rf"(?:그\s*중\s*)?(?:(?P<ko>첫|두|세|네|다섯)\s*번째|(?P<ko2>첫째|둘째|셋째|넷째|마지막)){_ITEM_NOUN}"
-    r"|(?P<ko3>앞|뒤)(?:에|의)?\s*(?:것|거|건|꺼)|(?P<ko4>후자)"
-    r"|\b(?:the|that|this)\s+(?:(?P<en>first|second|third|fourth|fifth|last)(?:\s+(?:one|programme|program|item|option)\b|"
-    r"(?=\s*[?,.]|\s+of\s+them\b))|(?P<en2>former|latter)\b)"
-    # German nouns are capitalised: an ordinal before a lower-case word or a stop stands for a noun ('beim ersten').
-    r"|\b(?:der|die|das|dem|den|beim|vom|zum|im|am)\s+(?P<de>erst|zweit|dritt|viert|fünft|letzt)(?:e|en|er|es|em)\b"
-    r"(?=\s*[?,.:;!]|\s+[a-zäöü]|\s*$)",
-    re.I,
-)
-_POSITIONS = {
-    "첫": 0, "두": 1, "세": 2, "네": 3, "다섯": 4, "첫째": 0, "둘째": 1, "셋째": 2, "넷째": 3, "마지막": -1, "first": 0,
-    "second": 1, "third": 2, "fourth": 3, "fifth": 4, "last": -1, "former": 0, "latter": -1, "erst": 0, "zweit": 1,
-    "dritt": 2, "viert": 3, "fünft": 4, "letzt": -1, "앞": 0, "뒤": -1, "후자": -1,
-}
-# Particles in two forms: after a closing consonant and after a vowel.
-_PARTICLES = (("은", "는"), ("이", "가"), ("을", "를"), ("과", "와"))
 # Company facts a follow-up may swap for the previous question's: '경기도 회사는요?', 'and a large company?'.
 _SWAPPED_FACTS = ("region", "size_class")
 # An elliptical re-ask is short: '그럼 글로벌 혁신특구는요?'; a longer turn asks something of its own.
@@ -128,9 +109,14 @@ class Rewrite(NamedTuple):
 class FollowUpRewriter:
     """Rewrites a follow-up into a standalone question from the user's earlier turns and the assistant's answers."""
 
-    def __init__(self, tokenizer: Tokenizer, name_programs: Callable[[str], tuple[str, ...]]) -> None:
+    def __init__(
+        self, tokenizer: Tokenizer, name_programs: Callable[[str], tuple[str, ...]],
+        names_subject: Callable[[str], bool] = lambda text: False,
+    ) -> None:
+        """names_subject: whether a text names a thing of its own that is not a program ('등대공장', the glossary's)."""
         self._tokenizer = tokenizer
         self._name_programs = name_programs
+        self._names_subject = names_subject
         self._profiles = ProfileReader(tokenizer, name_programs)
 
     def rewrite(self, text: str, history: Sequence[str], replies: Sequence[str] = ()) -> str:
@@ -161,15 +147,15 @@ class FollowUpRewriter:
         """The turn with its pointer resolved, and whether it still leans on the conversation: a short item that is
         not a program belongs to the topic it was listed under ('the first one' of the five growth measures, '두 번째
         지역'); a program or a longer item names itself ('that last one' of the AI programmes)."""
-        found = _POINTING.search(text) if replies else None
+        found = pointer(text) if replies else None
         if not found:
             return text, False
-        position = _POSITIONS[next(word for word in found.groupdict().values() if word).lower()]
+        start, end, position = found
         for reply in reversed(replies):
             items = listed(reply, self._tokenizer)
             if len(items) >= 2 and position < len(items):
                 words = " ".join(self.topic_words(items[position], everything=True)) or items[position]
-                pointed = f"{text[:found.start()]}{words}{_particle(words, text[found.end():])}".strip()
+                pointed = f"{text[:start]}{words}{with_particle(words, text[end:])}".strip()
                 return pointed, len(words.split()) <= MAX_OWN_WORDS and not self._name_programs(words)
         return text, False
 
@@ -183,7 +169,9 @@ class FollowUpRewriter:
             return True
         if named:
             return False
-        if _OPENING.match(text) or _PRONOUN.search(text) or _ELLIPSIS.search(text) or _nameless_reference(text):
+        if _OPENING.match(text) or _PRONOUN.search(text) or _ELLIPSIS.search(text):
+            return True
+        if _nameless_reference(text) and not self._names_subject(text):  # 'the National Growth Fund' names one
             return True
         if _SIDE.search(text) or _ALSO.search(text) or self._points_back(text) or self._adds_to(text):
             return True
@@ -192,9 +180,12 @@ class FollowUpRewriter:
         return asks_something(text) and not self._names_something(text) or len(self._content(text)) <= MAX_OWN_WORDS
 
     def _names_something(self, text: str) -> bool:
-        """Whether a turn gives its subject a name other than a region's (which a follow-up swaps): a word in Latin
-        script in a Korean turn ('RE100', 'AI 팩토리'); a capitalised word or an acronym in an English one, an acronym
-        in a German one (every German noun is capitalised), but not 'AI' or 'KI' there, which every document is about."""
+        """Whether a turn gives its subject a name other than a region's (which a follow-up swaps): a subject the
+        glossary knows ('등대공장'); a word in Latin script in a Korean turn ('RE100', 'AI 팩토리'); a capitalised word or
+        an acronym in an English one, an acronym in a German one (every German noun is capitalised), but not 'AI' or
+        'KI' there, which every document is about."""
+        if self._names_subject(text):
+            return True
         language = detect_language(text)
         if language == "ko":
             names = _LATIN_WORD.findall(text)
@@ -368,21 +359,6 @@ def _own_words(text: str) -> str:
     """A turn without the acknowledgement before it and any request for the answer's language ('ok thanks, in
     english pls - when can we apply?' → 'when can we apply?'); the turn itself when nothing else is left."""
     return _LANGUAGE_REQUEST.sub("", _ACKNOWLEDGEMENT.sub("", text, count=1)).strip() or text
-
-
-def _particle(word: str, rest: str) -> str:
-    """The rest of a turn after a word put in its place, its particle agreeing with the word's last syllable
-    ('두 번째 지역은' → '전라남도는', not '전라남도은')."""
-    last = word[-1:]
-    if not rest or not "가" <= last <= "힣":
-        return rest
-    closed = (ord(last) - ord("가")) % 28 != 0  # the syllable ends in a consonant
-    for after_consonant, after_vowel in _PARTICLES:
-        if rest.startswith((after_consonant, after_vowel)):
-            wrong = after_vowel if closed else after_consonant
-            if rest.startswith(wrong) and not rest[len(wrong):len(wrong) + 1].isalnum():
-                return (after_consonant if closed else after_vowel) + rest[len(wrong):]
-    return rest
 
 
 def _asks_again(text: str) -> bool:

@@ -40,23 +40,32 @@ class Query:
 class Glossary:
     """Equivalent terms across languages; a question term found in an entry gains the entry's other variants."""
 
-    def __init__(self, entries: list[dict[str, list[frozenset[str]]]]) -> None:
+    def __init__(self, entries: list[dict[str, list[frozenset[str]]]], subjects: Iterable[frozenset[str]] = ()) -> None:
         self._entries = entries
+        self._subjects = tuple(subjects)
 
     @classmethod
     def load(cls, path: Path, tokenizer: Tokenizer) -> Glossary:
-        """Read a TSV of 'ko<TAB>en<TAB>de' lines ('|' between variants, '#' for comments)."""
-        entries = []
+        """Read a TSV of 'ko<TAB>en<TAB>de' lines ('|' between variants, '#' for comments), 'subject' in a fourth
+        column for an entry that names a thing of its own."""
+        entries, subjects = [], []
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip() or line.startswith("#"):
                 continue
             cells = line.split("\t")
             entry = {
-                language: [frozenset(tokenizer.tokens(v)) for v in cell.split("|") if v.strip()]
+                language: [v for v in (frozenset(tokenizer.tokens(v)) for v in cell.split("|") if v.strip()) if v]
                 for language, cell in zip(LANGUAGES, cells)
             }
-            entries.append({language: [v for v in variants if v] for language, variants in entry.items()})
-        return cls(entries)
+            entries.append(entry)
+            if cells[len(LANGUAGES):] == ["subject"]:
+                subjects.extend(v for variants in entry.values() for v in variants)
+        return cls(entries, subjects)
+
+    def names_subject(self, terms: list[str]) -> bool:
+        """Whether the terms hold a variant of a subject entry ('등대공장', 'National Growth Fund')."""
+        present = set(terms)
+        return any(v <= present for v in self._subjects)
 
     def expand(self, terms: list[str]) -> Query:
         """The query with, for each term covered by a glossary variant, that entry's other variants (other spellings
@@ -135,6 +144,10 @@ class QueryExpander:
                 self._by_length.setdefault(len(word), []).append(word)
                 for key in _swap_keys(word):
                     self._one_swap.setdefault(key, []).append(word)
+
+    def names_subject(self, text: str) -> bool:
+        """Whether the text names a thing of its own that the glossary knows (a program, fund, law, zone)."""
+        return self._glossary is not None and self._glossary.names_subject(self._tokenizer.tokens(text))
 
     def expand(self, text: str) -> Query:
         """The question's Query."""

@@ -116,7 +116,7 @@ class AssistantService:
 
     def _rewriter(self, settings: Settings) -> FollowUpRewriter | LLMFollowUpRewriter:
         """The rules' follow-up rewriter, with the chat model over it when the model writes answers."""
-        rules = FollowUpRewriter(self._tokenizer, self.name_programs)
+        rules = FollowUpRewriter(self._tokenizer, self.name_programs, self._expander.names_subject)
         if settings.answer.generator != "llm":
             return rules
         return make_llm_rewriter(settings.llm, rules, self._tokenizer)

@@ -3,6 +3,7 @@
 import pytest
 
 from assistant.followup import FollowUpRewriter
+from assistant.glossary import QueryExpander, load_glossary
 from assistant.tokens import Tokenizer
 
 REWRITER = FollowUpRewriter(Tokenizer(), lambda text: ("test-factory",) if "시험 공장" in text else ())
@@ -337,3 +338,19 @@ def test_a_question_naming_nothing_of_its_own_is_about_the_conversations_program
 ])
 def test_a_question_with_a_name_or_a_new_topic_of_its_own_stands_alone(history, turn):
     assert NAMING.rewrite(turn, history) == turn
+
+
+TOKENIZER = Tokenizer()
+SUBJECTS = FollowUpRewriter(
+    TOKENIZER, lambda text: tuple(v for k, v in NAMES.items() if k in text),
+    QueryExpander(TOKENIZER, load_glossary("bundled", TOKENIZER)).names_subject,
+)
+
+
+@pytest.mark.parametrize("history, turn", [
+    (["스마트공장 지원 사업 신청 자격이 뭐예요?"], "등대공장은 어떤 공장이에요?"),
+    (["Who can apply to the zone?"], "how big will the national growth fund be in the 2026 work plan?"),  # no capital
+])
+def test_a_question_naming_a_subject_the_glossary_knows_stands_alone(history, turn):
+    assert SUBJECTS.rewrite(turn, history) == turn
+    assert NAMING.rewrite(turn, history) != turn  # without the glossary's subjects it is taken for a follow-up

@@ -55,3 +55,13 @@ def test_a_run_together_korean_compound_is_searched_as_its_corpus_words():
     expander = _expander(["얼라이언", "스", "출범", "일", "성장", "엔진", "특별", "보조금"])
     assert expander.expand("M.AX얼라이언스출범일").alternatives["얼라이언스출범일"] == [frozenset({"얼라이언", "출범"})]
     assert "대한민국" not in expander.expand("대한민국").alternatives  # not made of corpus words
+
+
+def test_subject_entries_name_a_thing_of_their_own(tmp_path):
+    path = tmp_path / "glossary.tsv"
+    path.write_text("# ko\ten\tde\n등대공장\tlighthouse factory\tLeuchtturmfabrik\tsubject\n예산\tbudget\tHaushalt\n", encoding="utf-8")
+    expander = QueryExpander(TOKENIZER, Glossary.load(path, TOKENIZER))
+    assert expander.names_subject("등대공장은 어떤 공장이에요?") and expander.names_subject("What is a lighthouse factory?")
+    assert not expander.names_subject("예산은 얼마예요?") and not expander.names_subject("What is the budget?")
+    assert expander.expand("budget").languages == {"ko", "de"}  # a subject entry still translates like any other
+    assert not QueryExpander(TOKENIZER).names_subject("등대공장")
