@@ -142,7 +142,8 @@ class Reader:
             # ... and is about the year asked, if any.
             answering.append([
                 e for e, s in zip(ranked[-1], (sentences[i] for i in order))
-                if e.probability >= self.threshold and holds(e.sentence, part.wants) and not _another_year(part.years, s)
+                if e.probability >= self.threshold and holds(s.text, part.wants, s.names)
+                and not _another_year(part.years, s)
             ])
         # A two-part question is answered as far as the documents answer it: the parts they do not answer drop out.
         closest = max((r[0] for r in ranked if r), key=lambda e: e.probability, default=None)

@@ -53,6 +53,13 @@ _ASKS = {
         r"|wie lange|wie viele (?:jahre|monate|wochen)|laufzeit",
         re.I,
     ),
+    # Which regions or cities ('5곳은 어디어디예요?', 'which two regions'), not where to apply or which country.
+    "place": re.compile(
+        r"어디어디|어느\s*(?:지역|도시|지자체|시도|시·도|광역)|(?:지역|도시|지자체)(?:은|는|이|가|들은|들이)?\s*어디"
+        r"|\bwhich (?:\w+ )?(?:regions?|cities|city|provinces?|municipalities|local governments)\b"
+        r"|welche[nrs]? (?:\w+ )?(?:regionen|städte|stadt|bundesländer|provinzen|kommunen)\b",
+        re.I,
+    ),
     "phone": re.compile(
         r"전화\s*번호|전화는|연락처\s*(?:번호|는|가)|콜센터\s*번호|phone|hotline|call cent(?:er|re) number|telefon|rufnummer",
         re.I,
@@ -101,12 +108,12 @@ _NUMBER_WORD = re.compile(
 _MASK = re.compile(r"\[[^\[\]]*\]")
 # Which coarser kinds a finer one replaces. A rate asked with '얼마' ('금리를 얼마나 낮게 받나요') is a share, not a
 # sum of money.
-_FINER = {"day": {"date"}, "money": {"amount"}, "duration": {"count", "amount"}, "share": {"money"}}
+_FINER = {"day": {"date"}, "money": {"amount"}, "duration": {"count", "amount"}, "share": {"money"}, "place": {"count"}}
 
 
 def wanted(question: str) -> frozenset[str]:
     """The kinds of value a question asks for: 'date', 'day', 'share', 'count', 'amount', 'money', 'duration',
-    'phone', 'address' (none for most questions). A closing date asked with 'when' ('마감은 언제예요?') wants the
+    'place', 'phone', 'address' (none for most questions). A closing date asked with 'when' ('마감은 언제예요?') wants the
     day, a sum of money asked with '얼마' wants money, not any number."""
     question = _MASK.sub(" ", question)  # '[전화번호]' is what was masked out of the turn, not what it asks
     kinds = {kind for kind, pattern in _ASKS.items() if pattern.search(question)}
@@ -122,9 +129,15 @@ def wanted(question: str) -> frozenset[str]:
 _ANNOUNCES = re.compile(r"(?:다음|아래)과\s*같이|as\s+follows|wie\s+folgt", re.I)
 
 
-def holds(sentence: str, kinds: frozenset[str]) -> bool:
-    """Whether a sentence holds a value of one of the kinds asked for (any sentence, when none is asked)."""
-    return not kinds or not _ANNOUNCES.search(sentence) and any(_HOLDS[kind](sentence) for kind in kinds)
+def holds(sentence: str, kinds: frozenset[str], names: frozenset[str] = frozenset()) -> bool:
+    """Whether a sentence holds a value of one of the kinds asked for (any sentence, when none is asked); names: its
+    proper nouns (Kiwi's), for a place the lists below do not know ('러시아', '분설담')."""
+    if not kinds:
+        return True
+    if _ANNOUNCES.search(sentence):
+        return False
+    place = "place" in kinds and (bool(_PLACE.search(sentence)) or any("가" <= name[:1] <= "힣" for name in names))
+    return place or any(_HOLDS[kind](sentence) for kind in kinds - {"place"})
 
 
 def _number(sentence: str) -> bool:
@@ -166,6 +179,17 @@ _COUNTED = re.compile(
 def _table_number(sentence: str) -> bool:
     return "|" in sentence and _number(_COUNTED.sub(" ", _YEAR.sub(" ", sentence)))
 
+
+# A region or a city: Korea's wide regions ('동남권'), a Korean city, county or district ('아산시', not '도시'),
+# English and German names, a capitalised word after 'in'; Korean regions are Kiwi's proper nouns (holds' names),
+# since their short forms hide inside other words ('대전환').
+_PLACE = re.compile(
+    r"(?:수도|동남|대경|호남|충청|강원|제주|영남|중부|서남|동북)권|[가-힣]{2,4}(?:(?<!도)시|군|구)(?:[와과의에은는이가도를을로다])?(?![가-힣])"
+    r"|\b(?:seoul|busan|daegu|incheon|gwangju|daejeon|ulsan|sejong|gyeonggi|gangwon|chungbuk|chungnam|jeonbuk|jeonnam"
+    r"|gyeongbuk|gyeongnam|jeju|chungcheong\w*|jeolla\w*|gyeongsang\w*|honam|yeongnam|capital region|metropolitan area"
+    r"|hauptstadtregion)\b|\b(?:in|at|near|im|bei)\s+(?-i:[A-Z][a-z]+)",
+    re.I,
+)
 
 _HOLDS = {
     "date": lambda s: bool(_TIME.search(s)),

@@ -41,6 +41,11 @@ from assistant.wanted import holds, wanted
         ("Unter welcher Internetadresse finde ich das Portal?", {"address"}),
         ("신청은 어디서 해요?", set()),
         ("Who may apply?", set()),
+        ("올해 5곳은 어디어디로 정해졌어요?", {"place"}),
+        ("올해 어느 지자체 두 곳이 됐나요?", {"place"}),  # which ones, not how many
+        ("Which two regions got picked?", {"place"}),
+        ("Welche Regionen verbindet der Gürtel?", {"place"}),
+        ("원전 수출은 어느 나라와 협력했나요?", set()),  # a country: no list here knows them all
     ],
 )
 def test_the_kind_of_value_a_question_asks_for(question, kinds):
@@ -69,6 +74,10 @@ def test_the_kind_of_value_a_question_asks_for(question, kinds):
         ("중소기업 통합콜센터(국번 없이 1357)", "phone"),
         ("전담반(055-751-9646~9647)", "phone"),
         ("누리집 | digital.kosmes.or.kr", "address"),
+        ("구분 | 5극 | 동남권 | 부산·울산·경남", "place"),
+        ("후보지는 아산시와 충주시다.", "place"),
+        ("Three candidate sites were picked, among them a complex in Chungnam.", "place"),
+        ("Die Zone liegt in Gyeongbuk.", "place"),
     ],
 )
 def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
@@ -89,6 +98,9 @@ def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
         ("청년전용창업자금은 올해 2,100억원에서 내년 2,500억원으로 늘린다.", "duration"),  # years, not how long
         ("신청은 2026년 3월 31일까지 받는다.", "phone"),
         ("신청은 기업마당에서 받는다.", "address"),
+        ("지역거점 창업도시 | 2026년 5곳, 2030년까지 10곳 조성", "place"),  # how many, not which ('도시' is no city's name)
+        ("광역 지방정부 2곳을 새로 선정한다.", "place"),
+        ("The ministry will pick two regions in the capital's favour.", "place"),
     ],
 )
 def test_a_sentence_without_it(sentence, kind):
@@ -133,3 +145,11 @@ def test_a_word_that_only_looks_like_asking_for_a_value(question):
 )
 def test_a_date_relative_to_the_day_a_news_report_was_written(sentence):
     assert holds(sentence, frozenset({"date"}))
+
+
+def test_a_korean_place_is_one_of_the_sentences_proper_nouns():
+    """Korean region names hide inside other words ('대전환'), so they are read from Kiwi's proper nouns instead."""
+    sentence = "올해는 경북과 전남이 뽑혔다."
+    assert holds(sentence, frozenset({"place"}), frozenset({"경북", "전남"}))
+    assert not holds(sentence, frozenset({"place"}))
+    assert not holds("AI 대전환을 추진한다.", frozenset({"place"}))
