@@ -136,6 +136,7 @@ class Reader:
         for part_index, part in enumerate(question.each_part()):
             rows = self.features(part, question.language, hits, sentences)
             scores = self.model.probabilities(rows) if len(rows) else np.zeros(0)
+            scores = self._named_rows_first(part, sentences, scores)
             order = np.argsort(-scores, kind="stable")
             ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
             # A sentence answers when the model says so and it holds the kind of value asked for (a date for 'when').
@@ -155,6 +156,29 @@ class Reader:
         passages = sorted(by_passage, key=lambda i: -by_passage[i])
         passages += [i for i in range(len(hits)) if i not in by_passage]
         return Reading(question, hits, best, passages, bool(best), confidence, closest)
+
+    def _named_rows_first(self, part: Question, sentences: list[Sentence], scores: np.ndarray) -> np.ndarray:
+        """The scores with the table row whose first cell the question names ('지원 기간 | 최대 2년' for '지원 기간은
+        얼마나 돼요?') put first, when it answers: notices state their facts in such rows, and the sentence model,
+        trained mostly on prose, rates them below prose that only shares the question's words. Only a row that
+        answers on its own is moved (whether the documents answer stays the model's call), and only the one row of
+        its passage the question names (several named rows are a comparison, not a lookup)."""
+        asked = set(part.query.search_tokens())
+        named: dict[int, list[int]] = {}
+        for n, sentence in enumerate(sentences):
+            if "|" not in sentence.text or scores[n] < self.threshold:
+                continue
+            key = set(self._tokenize([sentence.text.split("|")[0]])[0])
+            # A year or a count in the first cell names no fact ('2020 | Results reported by MSS').
+            if key and key <= asked and not all(t.isdigit() for t in key):
+                if holds(sentence.text, part.wants, sentence.names):
+                    named.setdefault(sentence.hit_index, []).append(n)
+        first = [rows[0] for rows in named.values() if len(rows) == 1]
+        if not first:
+            return scores
+        lifted = scores.copy()
+        lifted[first] = np.maximum(scores[first], min(1.0, float(scores.max()) + 1e-3))
+        return lifted
 
     def _choose(self, ranked: list[list[Evidence]]) -> list[Evidence]:
         """Each part's best answering sentence, then (one-part questions) any further one nearly as good."""

@@ -133,3 +133,31 @@ def test_a_sentence_about_another_year_does_not_answer(reader, question, hit, an
     reading = reader.read(parsed, [hit])
     assert reading.answerable is answers
     assert reading.closest is not None and "3월 31일" in reading.closest.sentence
+
+
+OVERVIEW = Hit(
+    Chunk(
+        "2. 사업 개요\n자율형공장 구축 지원사업의 지원 기간은 협약일부터 시작되며, 6개월마다 진도를 점검하고 지원 기간이 "
+        "끝나면 성과를 평가한다.\n\n| 구분 | 내용 |\n|---|---|\n| 지원 대상 | 중소·중견 제조기업 |\n"
+        "| 지원 규모 | 신규 30개 과제 내외 |\n| 지원 기간 | 최대 2년 |\n| 정부지원금 | 과제당 최대 20억 원 |",
+        "ai_factory.md", None, "2. 사업 개요", "2026년 자율형공장 구축 지원사업 공고", "ko", 0,
+    ),
+    1.0,
+)
+
+
+@pytest.mark.parametrize(
+    "question, expected",
+    [
+        ("자율형공장 지원 기간은 얼마나 돼요?", "최대 2년"),
+        ("자율형공장 구축 지원사업 지원 기간이 어떻게 되나요?", "최대 2년"),
+    ],
+)
+def test_the_table_row_a_question_names_is_quoted_first(reader, question, expected):
+    """Notices state facts in key–value rows; the prose around them shares the question's words, holds a length of
+    time too ('6개월마다') and is rated as high by the sentence model."""
+    reader, service = reader
+    parsed, _ = service.passages(question)
+    reading = reader.read(parsed, [OVERVIEW])
+    assert reading.answerable and expected in reading.evidence[0].sentence
+
