@@ -133,6 +133,8 @@ def test_messages_that_need_no_search(message, outcome):
     "대표 명의로 신청하나요, 법인 명의로 신청하나요?",
     "견적서는 몇 장 제출해야 하나요?",
     "지원 비율을 높게 받으려면 어떤 요건이 필요한가요?",
+    "지원 비율을 높게 적용받으려면 어떻게 해요?",  # '적용', not '적어'
+    "점수를 높게 받으려면 사업계획서에 뭘 적어야 하나요?",
     "Does inflation change the policy loan rate?",
 ])
 def test_questions_go_to_the_documents(message):
