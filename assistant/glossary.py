@@ -54,7 +54,7 @@ class Glossary:
                 continue
             cells = line.split("\t")
             entry = {
-                language: [v for v in (frozenset(tokenizer.tokens(v)) for v in cell.split("|") if v.strip()) if v]
+                language: [tokens for tokens in (frozenset(tokenizer.tokens(v)) for v in cell.split("|")) if tokens]
                 for language, cell in zip(LANGUAGES, cells)
             }
             entries.append(entry)

@@ -139,8 +139,8 @@ class Reader:
             scores = self._named_rows_first(part, sentences, scores)
             order = np.argsort(-scores, kind="stable")
             ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
-            # A sentence answers when the model says so and it holds the kind of value asked for (a date for 'when').
-            # ... and is about the year asked, if any.
+            # A sentence answers when the model says so, it holds the kind of value asked for (a date for 'when') and
+            # it is about the year asked, if any.
             answering.append([
                 e for e, s in zip(ranked[-1], (sentences[i] for i in order))
                 if e.probability >= self.threshold and holds(s.text, part.wants, s.names)

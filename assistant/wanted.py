@@ -136,8 +136,11 @@ def holds(sentence: str, kinds: frozenset[str], names: frozenset[str] = frozense
         return True
     if _ANNOUNCES.search(sentence):
         return False
-    place = "place" in kinds and (bool(_PLACE.search(sentence)) or any("가" <= name[:1] <= "힣" for name in names))
-    return place or any(_HOLDS[kind](sentence) for kind in kinds - {"place"})
+    return any(_place(sentence, names) if kind == "place" else _HOLDS[kind](sentence) for kind in kinds)
+
+
+def _place(sentence: str, names: frozenset[str]) -> bool:
+    return bool(_PLACE.search(sentence)) or any("가" <= name[:1] <= "힣" for name in names)
 
 
 def _number(sentence: str) -> bool:
