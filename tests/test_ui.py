@@ -9,6 +9,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from playwright.sync_api import expect
 
 from assistant.config import Settings, UISettings
 from assistant.datastore import InquiryFilter, SqliteDataStore
@@ -227,14 +228,15 @@ def test_the_english_switch_shows_every_label_in_english_and_back(page) -> None:
 
     assert page.locator("#send").inner_text() == "보내기" and page.locator("#new-chat").inner_text() == "새 대화"
     page.locator("#language label", has_text="English").click()
-    page.wait_for_function("() => document.querySelector('#send').innerText == 'Send'")
-    assert page.locator("#new-chat").inner_text() == "New conversation"
-    assert "SME Support Assistant" in page.locator("#header").inner_text()
-    assert page.locator("#question textarea").get_attribute("placeholder") == "Type your question"
-    assert page.get_by_role("tab", name="Programs for my company").count() == 1
-    assert "Sources" in page.locator("#sources").inner_text()
-    assert "documents indexed" in page.locator("#footer").inner_text()
-    assert "Example questions" in page.locator("#examples").inner_text()
+    # The labels are updated by one event but rendered one by one: each is awaited, not read at once.
+    expect(page.locator("#send")).to_have_text("Send")
+    expect(page.locator("#new-chat")).to_have_text("New conversation")
+    expect(page.locator("#header")).to_contain_text("SME Support Assistant")
+    expect(page.locator("#question textarea")).to_have_attribute("placeholder", "Type your question")
+    expect(page.get_by_role("tab", name="Programs for my company")).to_have_count(1)
+    expect(page.locator("#sources")).to_contain_text("Sources")
+    expect(page.locator("#footer")).to_contain_text("documents indexed")
+    expect(page.locator("#examples")).to_contain_text("Example questions")
     page.locator("#examples button", has_text=EXAMPLES["en"][0]).click()
     page.wait_for_function("q => document.querySelector('#question textarea').value == q", arg=EXAMPLES["en"][0])
     ask(page, EXAMPLES["en"][0])
@@ -245,10 +247,11 @@ def test_the_english_switch_shows_every_label_in_english_and_back(page) -> None:
     assert "Company size" in page.locator("#profile-size-class").inner_text()
     assert "Enter at least one fact" in page.locator("#programs").inner_text()
     page.locator("#language label", has_text="한국어").click()
-    page.wait_for_function("() => document.querySelector('#profile-size-class').innerText.includes('기업 규모')")
-    assert "중소기업 지원사업 도우미" in page.locator("#header").inner_text()
+    expect(page.locator("#profile-size-class")).to_contain_text("기업 규모")
+    expect(page.locator("#header")).to_contain_text("중소기업 지원사업 도우미")
     page.get_by_role("tab", name="상담").click()
-    assert page.locator("#send").inner_text() == "보내기" and "출처" in page.locator("#sources").inner_text()
+    expect(page.locator("#send")).to_have_text("보내기")
+    expect(page.locator("#sources")).to_contain_text("출처")
 
 
 def choose(page, field: str, option: str) -> None:
