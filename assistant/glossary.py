@@ -112,6 +112,10 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
     return previous[-1]
 
 
+def _hangul(word: str) -> bool:
+    return any("\uac00" <= c <= "\ud7a3" for c in word)
+
+
 def _swap_keys(word: str) -> list[str]:
     """The word with each of its letters in turn replaced by a gap: two words of one length share a key exactly when
     they differ in at most one letter."""
@@ -149,6 +153,19 @@ class QueryExpander:
         """Whether the text names a thing of its own that the glossary knows (a program, fund, law, zone)."""
         return self._glossary is not None and self._glossary.names_subject(self._tokenizer.tokens(text))
 
+    def knows(self, terms: list[str]) -> bool:
+        """Whether the corpus or the glossary knows any of a question's terms, as written or, in Korean, one typo or
+        a run-together compound away (a Latin word one letter from a corpus word is as often another word: 'mount',
+        'amount'); True for a question without terms and before the corpus is learnt."""
+        if not terms or not self._vocabulary:
+            return True
+        translated = self._glossary.expand(terms).alternatives if self._glossary else {}
+        return any(
+            t in self._vocabulary or t in translated
+            or (_hangul(t) and bool(self._corrections(t) or self._compound_parts(t)))
+            for t in terms
+        )
+
     def expand(self, text: str) -> Query:
         """The question's Query."""
         terms = self._tokenizer.tokens(text)
@@ -184,7 +201,7 @@ class QueryExpander:
 
     def _corrections(self, term: str) -> list[str]:
         # Two-syllable Korean words and short Latin words are too close to too many others to correct safely.
-        hangul = any("\uac00" <= c <= "\ud7a3" for c in term)
+        hangul = _hangul(term)
         if term in self._vocabulary or term.isdigit() or len(term) < (2 if hangul else 5):
             return []
         limit = 1 if hangul or len(term) < 8 else 2

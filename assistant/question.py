@@ -105,8 +105,15 @@ class QuestionParser:
             standalone, rewritten_by, focus = self._rewriter.traced(text, asked, replies)
             if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
+        question = self._question(standalone, language)
+        # A question without a word of support programs ('Geld', '금리') none of whose words the corpus or the glossary
+        # knows ('How tall is Mount Everest?') is presumed off-topic, which the documents can still overturn: the
+        # reader on its own rates some passage as answering anything.
+        terms = question.query.terms
+        if outcome is None and self._router and not about.asked and not any(t in GENERIC for t in terms):
+            outcome = None if self._expander.knows(terms) else PRESUMED
         return replace(
-            self._question(standalone, language), eligibility=about, typed=text, outcome=outcome,
+            question, eligibility=about, typed=text, outcome=outcome,
             personal_data=personal, rewritten_by=rewritten_by, focus=self._question(focus, language) if focus else None,
         )
 

@@ -54,8 +54,12 @@ _ASKS = {
         re.I,
     ),
     # Which regions or cities ('5곳은 어디어디예요?', 'which two regions'), not where to apply or which country.
+    # Where something is built or sited ('어디에 짓나요', 'where will it be built') is a place too.
     "place": re.compile(
-        r"어디어디|어느\s*(?:지역|도시|지자체|시도|시·도|광역)|(?:지역|도시|지자체)(?:은|는|이|가|들은|들이)?\s*어디"
+        r"어디어디|어느\s*(?:지역|도시|지자체|시도|시·도|광역)|(?:지역|도시|지자체|입지|부지|후보지)(?:은|는|이|가|들은|들이)?\s*어디"
+        r"|어디(?:에|에다)?\s*(?:지어|짓|건설|조성|들어서|생기|세워|세우|설립|입지)"
+        r"|\bwhere\b(?:\W+\w+){0,8}?\W+(?:built|located|sited|constructed|set up)\b"
+        r"|\bwo\b(?:\W+\w+){0,8}?\W+(?:gebaut|errichtet|entstehen|entsteht|angesiedelt|gelegen)\b"
         r"|\bwhich (?:\w+ )?(?:regions?|cities|city|provinces?|municipalities|local governments)\b"
         r"|welche[nrs]? (?:\w+ )?(?:regionen|städte|stadt|bundesländer|provinzen|kommunen)\b",
         re.I,
@@ -143,6 +147,21 @@ def _place(sentence: str, names: frozenset[str]) -> bool:
     return bool(_PLACE.search(sentence)) or any("가" <= name[:1] <= "힣" for name in names)
 
 
+# Numbers that name rather than count: a date ('9 May', '3월 31일', '2026. 1. 7.'), an ordinal or a stage ('1호', '2차',
+# '3단계', '2nd'), a law's article ('제12조'), a number in a name ('advanced-1', 'RE100'), a percentage.
+_NAMING_NUMBER = re.compile(
+    rf"\d{{1,2}}\s*(?:월|일)|\d{{1,2}}\.\s*\d{{1,2}}\.|\b\d{{1,2}}\s+(?:{_MONTHS})\b|\b(?:{_MONTHS})\.?\s+\d{{1,2}}\b"
+    r"|제\s*\d+\s*[조항호]|\d+\s*(?:호|차|단계|번째|위)(?![가-힣])|\b\d+(?:st|nd|rd|th)\b|(?<=[A-Za-z])-?\d+"
+    r"|\d[\d.,]*\s*(?:%|퍼센트|percent|prozent)",
+    re.I,
+)
+
+
+def _counts(sentence: str) -> bool:
+    """A number that counts things: not a year, a date, an ordinal or a number in a name."""
+    return _number(_NAMING_NUMBER.sub(" ", _YEAR.sub(" ", sentence)))
+
+
 def _number(sentence: str) -> bool:
     """A number other than a year, or a number written as a word ('two regions', '세 곳')."""
     return any(ch.isdigit() for ch in _YEAR.sub(" ", sentence)) or bool(_NUMBER_WORD.search(sentence))
@@ -198,7 +217,7 @@ _HOLDS = {
     "date": lambda s: bool(_TIME.search(s)),
     "day": _day,
     "share": lambda s: bool(_SHARE.search(s)),
-    "count": _number,
+    "count": _counts,
     "amount": _number,
     "money": lambda s: bool(_MONEY.search(s)) or _table_number(s),
     "duration": lambda s: bool(_DURATION.search(_YEAR.sub(" ", s))) or _table_number(s),

@@ -37,6 +37,16 @@ def test_turns_routed_before_the_search(service, text, outcome):
     assert service.parse(text).outcome == outcome
 
 
+@pytest.mark.parametrize("text", ["How tall is Mount Everest?", "Tell me a fun fact about octopuses"])
+def test_a_question_sharing_no_word_with_the_corpus_or_the_glossary_is_presumed_off_topic(service, text):
+    assert service.parse(text).outcome == "out_of_scope"
+
+
+@pytest.mark.parametrize("text", ["Und wie schnell bekommt man das Geld?", "How big is the DX innovation fund?"])
+def test_a_question_with_a_word_of_support_programs_or_of_the_corpus_is_not(service, text):
+    assert service.parse(text).outcome is None
+
+
 def test_a_vague_turn_after_a_topic_is_a_follow_up_not_a_clarification(service):
     question = service.parse("지원금 최대 얼마까지 나와요?", [Utterance("user", "스마트공장 지원사업 알려 주세요")])
     assert question.outcome is None and question.text.startswith("스마트공장")

@@ -44,6 +44,10 @@ from assistant.wanted import holds, wanted
         ("올해 5곳은 어디어디로 정해졌어요?", {"place"}),
         ("올해 어느 지자체 두 곳이 됐나요?", {"place"}),  # which ones, not how many
         ("Which two regions got picked?", {"place"}),
+        ("Where's the pilot one going to be built?", {"place"}),  # where a thing is built: a place
+        ("그 시범 산단은 어디에 지어요?", {"place"}),
+        ("Wo genau sollen die gebaut werden?", {"place"}),
+        ("Where can I apply?", set()),  # where to apply is an office or a site, not a region
         ("Welche Regionen verbindet der Gürtel?", {"place"}),
         ("원전 수출은 어느 나라와 협력했나요?", set()),  # a country: no list here knows them all
     ],
@@ -91,6 +95,10 @@ def test_a_sentence_holding_the_kind_asked_for(sentence, kind):
         ("Who may apply: small manufacturing firms in Chungbuk.", "date"),  # 'may' is a verb here, not May
         ("세제 지원: 법인세 감면 등", "share"),
         ("The 2026 call was announced in 2025.", "count"),  # years count nothing
+        # Nor do dates, ordinals, a law's article, a number in a name or a percentage.
+        ("Excluded: firms selected in 2023–2024 and for the advanced-1 track.", "count"),
+        ("On 9 May 2025 the ministry announced the 2nd call.", "count"),
+        ("법 제12조에 따라 2026. 2. 22. 1차 공모를 냈고 국비 70%를 지원한다.", "count"),
         ("재해로 피해를 입은 중소벤처기업은 지원받을 수 있습니다.", "money"),  # '지원' is not won
         ("46개사를 새로 뽑았다.", "money"),
         ("강원 | 정밀의료 | 4개 질환의 진단 솔루션 개발", "money"),  # a table row counting things holds no sum
