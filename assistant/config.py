@@ -117,6 +117,12 @@ class RoutingSettings(BaseModel):
         description="Probability the classifier must give an outcome for it to count; below it the message is a "
         "question for the documents (the patterns still apply).",
     )
+    off_topic_leaning: float = Field(
+        0.3, gt=0, le=1,
+        description="Off-topic probability of the classifier at which a question none of whose words the corpus or "
+        "the glossary knows, and without a word of support programs, is presumed off-topic ('How tall is Mount "
+        "Everest?'); the documents can still overturn that.",
+    )
     neighbours: int = Field(
         3, ge=0,
         description="A harmful verdict of the classifier (not of a pattern) below sure_harmful also needs most of the "

@@ -106,12 +106,14 @@ class QuestionParser:
             if outcome is None and standalone == text and self._tokenizer and is_vague(self._tokenizer.tokens(text)):
                 outcome = "clarification"
         question = self._question(standalone, language)
-        # A question without a word of support programs ('Geld', '금리') none of whose words the corpus or the glossary
-        # knows ('How tall is Mount Everest?') is presumed off-topic, which the documents can still overturn: the
-        # reader on its own rates some passage as answering anything.
+        # A question the router's classifier finds somewhat off-topic, without a word of support programs ('Geld',
+        # '금리') and none of whose words the corpus or the glossary knows ('How tall is Mount Everest?'), is presumed
+        # off-topic, which the documents can still overturn: the reader on its own rates some passage as answering
+        # anything, and a question in a language the documents are not written in shares no word with them either.
         terms = question.query.terms
         if outcome is None and self._router and not about.asked and not any(t in GENERIC for t in terms):
-            outcome = None if self._expander.knows(terms) else PRESUMED
+            if not self._expander.knows(terms) and self._router.leans_off_topic(text):
+                outcome = PRESUMED
         return replace(
             question, eligibility=about, typed=text, outcome=outcome,
             personal_data=personal, rewritten_by=rewritten_by, focus=self._question(focus, language) if focus else None,

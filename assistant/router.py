@@ -23,7 +23,7 @@ from langchain_core.embeddings import Embeddings
 
 from .config import RoutingSettings
 from .embeddings import unit_rows
-from .routing import EARLY, early_outcome
+from .routing import EARLY, PRESUMED, early_outcome
 from .text import split_sentences
 
 QUESTION = "question"  # the label of an example that is a question for the documents
@@ -197,8 +197,10 @@ class Router:
     """Decides a turn's early outcome (guardrail, harmful, small_talk, out_of_scope) or None for a question for the
     documents; without a classifier, by the patterns alone."""
 
-    def __init__(self, classifier: ExampleClassifier | None = None) -> None:
+    def __init__(self, classifier: ExampleClassifier | None = None, leaning: float = 1.0) -> None:
+        """leaning: the classifier's off-topic probability at which a message leans off-topic."""
         self._classifier = classifier
+        self._leaning = leaning
 
     def route(self, text: str) -> str | None:
         """The early outcome of a (masked) turn, or None when it is a question for the documents."""
@@ -207,6 +209,13 @@ class Router:
             return ruled
         learned = self.learned(text)
         return learned if learned in REFUSED else ruled or learned
+
+    def leans_off_topic(self, text: str) -> bool:
+        """Whether the classifier finds the message off-topic at least as likely as the leaning setting, short of the
+        probability at which it decides (never, without a classifier)."""
+        if self._classifier is None:
+            return False
+        return float(self._classifier.probabilities([text])[0][LABELS.index(PRESUMED)]) >= self._leaning
 
     def learned(self, text: str) -> str | None:
         """The outcome the classifier gives the whole message, or a guardrail or harmful outcome one of its
@@ -226,4 +235,4 @@ def make_router(settings: RoutingSettings, embeddings: Embeddings, model: str = 
     return Router(ExampleClassifier(
         examples, embeddings, settings.c, settings.min_probability, model, neighbours=settings.neighbours,
         sure=settings.sure_harmful,
-    ))
+    ), settings.off_topic_leaning)

@@ -244,6 +244,15 @@ def test_a_refusal_of_the_patterns_stands_and_off_topic_stays_presumed(router):
     assert router.route("오늘 서울 날씨 어때요?") == "out_of_scope"
 
 
+@pytest.mark.model
+def test_a_message_leans_off_topic_short_of_the_probability_that_decides(router):
+    """'How tall is Mount Everest?' is not off-topic enough to be refused on its wording alone (the parser adds that
+    the corpus knows none of its words); a question about a program does not lean that way."""
+    assert router.route("How tall is Mount Everest?") is None and router.leans_off_topic("How tall is Mount Everest?")
+    assert not router.leans_off_topic("Welche Pflichten hat ein Teilnehmer nach der Auswahl?")
+    assert not make_router(RoutingSettings(learned=False), None).leans_off_topic("How tall is Mount Everest?")
+
+
 def test_without_learning_the_patterns_decide_alone():
     rules = make_router(RoutingSettings(learned=False), make_embeddings(EmbeddingSettings()))
     for message, _ in NEW_WORDINGS:
