@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterator
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 
 from assistant.config import LLMSettings, StaffSettings, UISettings
 from assistant.service import AssistantService
@@ -135,7 +136,9 @@ def test_the_chat_shares_the_limit_says_so_in_its_language_and_keeps_the_questio
         box = page.locator("#question textarea")
         box.fill("2030년까지 AI 팩토리를 몇 개 만드나요?")
         page.locator("#send").click()
+        expect(box).to_have_value("")  # taken when sent
         page.locator("#chat [data-testid=bot]", has_text="500").wait_for()
+        # Typed while the answer may still be written: later updates of that answer leave it in the box.
         question = "산업 디지털 혁신 펀드는 얼마 규모인가요?"
         box.fill(question)
         page.locator("#send").click()

@@ -131,9 +131,9 @@ def build_app(desk: InquiryDesk, asks: RateLimiter) -> gr.Blocks:
         asked, turns, selected, profile = gr.State([]), gr.State({}), gr.State(None), gr.State(Profile())
         conversation = [chat, sources, box, asked, turns, selected, feedback, status]
 
-        def shown(view: View, language: str) -> tuple:
-            """A View as the values of the conversation's components."""
-            return (view.messages, view.sources or render_sources(None, language), "", view.asked, view.turns,
+        def shown(view: View, language: str, typed: object = "") -> tuple:
+            """A View as the values of the conversation's components; typed: what the question box gets."""
+            return (view.messages, view.sources or render_sources(None, language), typed, view.asked, view.turns,
                     view.selected, gr.Column(visible=view.rateable), "")
 
         def turn(question: str, history: list[Message], earlier: list[str], kept: dict[int, Turn], company: Profile,
@@ -143,8 +143,10 @@ def build_app(desk: InquiryDesk, asks: RateLimiter) -> gr.Blocks:
                 raise gr.Error(text("rate_limited", language, seconds=wait), title=text("rate_limited_title", language),
                                print_exception=False)
             session = (request.session_hash or "") if request else ""
-            for view in respond(desk, question, history, earlier, kept, company, language, session):
-                yield shown(view, language)
+            # The box is emptied once, when the question is taken: what the user types while the answer is still
+            # being written is the next question, and later updates leave it alone.
+            for n, view in enumerate(respond(desk, question, history, earlier, kept, company, language, session)):
+                yield shown(view, language, "" if n == 0 else gr.skip())
 
         for trigger in (box.submit, send.click):
             trigger(turn, inputs=[box, chat, asked, turns, profile, language], outputs=conversation,
