@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -11,6 +12,38 @@ from .tokens import Tokenizer
 
 LANGUAGES = ("ko", "en", "de")
 BUNDLED = Path(__file__).with_name("data") / "glossary.tsv"
+# Korean names this long are found in a question's letters too: Kiwi cuts a compound by its context, so
+# '스마트공방' is one word in '2020년 스마트공방 시범사업' and two on its own, and '스마트등대공장' becomes 스마트/등/대/공장.
+# Shorter ones sit inside other words ('기업' in '대기업').
+_SURFACE_LENGTH = 3
+_GAPS = re.compile(r"[\s\-·.]+")
+
+
+def _hangul(word: str) -> bool:
+    return any("\uac00" <= c <= "\ud7a3" for c in word)
+
+
+def _compact(text: str) -> str:
+    """The text's letters without spaces, hyphens and dots, lower-cased."""
+    return _GAPS.sub("", text.lower())
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One way of writing a glossary term: its search tokens and, for a long Korean one, its letters (see _compact)."""
+
+    tokens: frozenset[str]
+    letters: str | None = None
+
+    @classmethod
+    def of(cls, text: str, tokenizer: Tokenizer) -> Variant:
+        letters = _compact(text)
+        long_korean = _hangul(letters) and len(letters) >= _SURFACE_LENGTH
+        return cls(frozenset(tokenizer.tokens(text)), letters if long_korean else None)
+
+    def found(self, present: set[str], letters: str) -> bool:
+        """Whether a question with these tokens and these letters (_compact) holds this variant."""
+        return self.tokens <= present or (self.letters is not None and self.letters in letters)
 
 
 @dataclass(frozen=True)
@@ -40,7 +73,7 @@ class Query:
 class Glossary:
     """Equivalent terms across languages; a question term found in an entry gains the entry's other variants."""
 
-    def __init__(self, entries: list[dict[str, list[frozenset[str]]]], subjects: Iterable[frozenset[str]] = ()) -> None:
+    def __init__(self, entries: list[dict[str, list[Variant]]], subjects: Iterable[Variant] = ()) -> None:
         self._entries = entries
         self._subjects = tuple(subjects)
 
@@ -54,7 +87,7 @@ class Glossary:
                 continue
             cells = line.split("\t")
             entry = {
-                language: [tokens for tokens in (frozenset(tokenizer.tokens(v)) for v in cell.split("|")) if tokens]
+                language: [v for v in (Variant.of(text, tokenizer) for text in cell.split("|")) if v.tokens]
                 for language, cell in zip(LANGUAGES, cells)
             }
             entries.append(entry)
@@ -62,26 +95,32 @@ class Glossary:
                 subjects.extend(v for variants in entry.values() for v in variants)
         return cls(entries, subjects)
 
-    def names_subject(self, terms: list[str]) -> bool:
-        """Whether the terms hold a variant of a subject entry ('등대공장', 'National Growth Fund')."""
-        present = set(terms)
-        return any(v <= present for v in self._subjects)
+    def names_subject(self, terms: list[str], text: str = "") -> bool:
+        """Whether the question (its terms and text) holds a variant of a subject entry ('등대공장', 'National Growth
+        Fund')."""
+        present, letters = set(terms), _compact(text)
+        return any(v.found(present, letters) for v in self._subjects)
 
-    def expand(self, terms: list[str]) -> Query:
+    def expand(self, terms: list[str], text: str = "") -> Query:
         """The query with, for each term covered by a glossary variant, that entry's other variants (other spellings
-        and other languages); its languages are the other languages the query was translated into."""
-        present = set(terms)
+        and other languages); its languages are the other languages the query was translated into. A variant found
+        in the text's letters but cut otherwise by the tokenizer adds its own tokens to the terms."""
+        present, letters = set(terms), _compact(text)
+        terms = list(terms)
         alternatives: dict[str, list[frozenset[str]]] = {}
         languages: set[str] = set()
         for entry in self._entries:
             for language, variants in entry.items():
-                hit = next((v for v in variants if v <= present), None)
+                hit = next((v for v in variants if v.found(present, letters)), None)
                 if hit is None:
                     continue
+                missing = sorted(hit.tokens - present)
+                terms.extend(missing)
+                present.update(missing)
                 # Other spellings in the same language count too ('중기부' is '중소벤처기업부').
-                others = [(lang, v) for lang, vs in entry.items() for v in vs if v != hit]
-                for term in hit:
-                    alternatives.setdefault(term, []).extend(v for _, v in others)
+                others = [(lang, v.tokens) for lang, vs in entry.items() for v in vs if v.tokens != hit.tokens]
+                for term in hit.tokens:
+                    alternatives.setdefault(term, []).extend(tokens for _, tokens in others)
                 languages.update(lang for lang, _ in others if lang != language)
                 break
         return Query(terms, alternatives, frozenset(languages))
@@ -110,10 +149,6 @@ def _edit_distance(a: str, b: str, limit: int) -> int:
             return limit + 1
         previous = current
     return previous[-1]
-
-
-def _hangul(word: str) -> bool:
-    return any("\uac00" <= c <= "\ud7a3" for c in word)
 
 
 def _swap_keys(word: str) -> list[str]:
@@ -151,7 +186,7 @@ class QueryExpander:
 
     def names_subject(self, text: str) -> bool:
         """Whether the text names a thing of its own that the glossary knows (a program, fund, law, zone)."""
-        return self._glossary is not None and self._glossary.names_subject(self._tokenizer.tokens(text))
+        return self._glossary is not None and self._glossary.names_subject(self._tokenizer.tokens(text), text)
 
     def knows(self, terms: list[str]) -> bool:
         """Whether the corpus or the glossary knows any of a question's terms, as written or, in Korean, one typo or
@@ -169,7 +204,8 @@ class QueryExpander:
     def expand(self, text: str) -> Query:
         """The question's Query."""
         terms = self._tokenizer.tokens(text)
-        query = self._glossary.expand(terms) if self._glossary else Query(terms)
+        query = self._glossary.expand(terms, text) if self._glossary else Query(terms)
+        terms = query.terms
         alternatives = {t: list(alts) for t, alts in query.alternatives.items()}
         # A term the glossary knows is a real word of the domain, not a typo.
         for term in set(terms) - set(alternatives):

@@ -73,3 +73,16 @@ def test_subject_entries_name_a_thing_of_their_own(tmp_path):
     assert not expander.names_subject("예산은 얼마예요?") and not expander.names_subject("What is the budget?")
     assert expander.expand("budget").languages == {"ko", "de"}  # a subject entry still translates like any other
     assert not QueryExpander(TOKENIZER).names_subject("등대공장")
+
+
+def test_a_long_korean_name_is_found_in_the_letters_however_kiwi_cuts_it():
+    glossary = load_glossary("bundled", TOKENIZER)
+    expander = QueryExpander(TOKENIZER, glossary)
+    # Kiwi reads '스마트공방' in this sentence as one word, and '스마트등대공장' as 스마트/등/대/공장.
+    workshop = expander.expand("2020년 스마트공방 시범사업의 본예산은 얼마였나요?")
+    assert {"workshop", "werkstatt"} <= set(workshop.search_tokens()) and workshop.languages == {"en", "de"}
+    lighthouse = expander.expand("2021년 K-스마트등대공장 신청은 언제 마감됐나요?")
+    assert "등대" in lighthouse.terms and "lighthouse" in lighthouse.search_tokens()
+    assert expander.names_subject("스마트공방은 어떤 사업이에요?")
+    # Two-syllable names are matched as words only: '수소' inside '수소문' (asking around) is not hydrogen.
+    assert "hydrogen" not in expander.expand("여기저기 수소문했어요").search_tokens()
