@@ -118,10 +118,10 @@ class RoutingSettings(BaseModel):
         "question for the documents (the patterns still apply).",
     )
     off_topic_leaning: float = Field(
-        0.3, gt=0, le=1,
-        description="Off-topic probability of the classifier at which a question none of whose words the corpus or "
-        "the glossary knows, and without a word of support programs, is presumed off-topic ('How tall is Mount "
-        "Everest?'); the documents can still overturn that.",
+        0.15, gt=0, le=1,
+        description="Off-topic probability of the classifier at which a question without a word of support programs, "
+        "none of whose words or not all of whose Korean names the corpus or the glossary knows, is presumed "
+        "off-topic ('How tall is Mount Everest?', '에베레스트산 높이는?'); the documents can still overturn that.",
     )
     neighbours: int = Field(
         3, ge=0,

@@ -53,6 +53,7 @@ class Query:
     terms: list[str]
     alternatives: dict[str, list[frozenset[str]]] = field(default_factory=dict)
     languages: frozenset[str] = frozenset()
+    names: frozenset[str] = frozenset()  # proper nouns and capitalised words (tokens.Analysis.names)
 
     def search_tokens(self) -> list[str]:
         """The terms and every token of their alternatives, for BM25."""
@@ -188,23 +189,27 @@ class QueryExpander:
         """Whether the text names a thing of its own that the glossary knows (a program, fund, law, zone)."""
         return self._glossary is not None and self._glossary.names_subject(self._tokenizer.tokens(text), text)
 
-    def knows(self, terms: list[str]) -> bool:
-        """Whether the corpus or the glossary knows any of a question's terms, as written or, in Korean, one typo or
-        a run-together compound away (a Latin word one letter from a corpus word is as often another word: 'mount',
-        'amount'); True for a question without terms and before the corpus is learnt."""
-        if not terms or not self._vocabulary:
+    def knows(self, query: Query) -> bool:
+        """Whether the corpus or the glossary knows what a question is about: some of its terms, and every Korean name
+        in it ('에베레스트산 높이는?' shares '산' and '높이' with the documents, not Everest). Known means as written or,
+        in Korean, one typo or a run-together compound away (a Latin word one letter from a corpus word is as often
+        another word: 'mount', 'amount'). True for a question without terms and before the corpus is learnt."""
+        if not query.terms or not self._vocabulary:
             return True
-        translated = self._glossary.expand(terms).alternatives if self._glossary else {}
-        return any(
-            t in self._vocabulary or t in translated
-            or (_hangul(t) and bool(self._corrections(t) or self._compound_parts(t)))
-            for t in terms
-        )
+        names = [core for core in ("".join(filter(_hangul, n)) for n in query.names) if len(core) > 1]
+        translated = self._glossary.expand([*query.terms, *names]).alternatives if self._glossary else {}
+
+        def known(t: str) -> bool:
+            return t in self._vocabulary or t in translated or (
+                _hangul(t) and bool(self._corrections(t) or self._compound_parts(t))
+            )
+
+        return any(map(known, query.terms)) and all(map(known, names))
 
     def expand(self, text: str) -> Query:
         """The question's Query."""
-        terms = self._tokenizer.tokens(text)
-        query = self._glossary.expand(terms, text) if self._glossary else Query(terms)
+        analysis = self._tokenizer.analyse([text])[0]
+        query = self._glossary.expand(analysis.tokens, text) if self._glossary else Query(analysis.tokens)
         terms = query.terms
         alternatives = {t: list(alts) for t, alts in query.alternatives.items()}
         # A term the glossary knows is a real word of the domain, not a typo.
@@ -214,7 +219,7 @@ class QueryExpander:
             parts = self._compound_parts(term)
             if parts:
                 alternatives.setdefault(term, []).append(parts)
-        return Query(terms, alternatives, query.languages)
+        return Query(terms, alternatives, query.languages, analysis.names)
 
     def _compound_parts(self, term: str) -> frozenset[str] | None:
         """The corpus words that a Korean compound the corpus never uses is written with, when the question ran them

@@ -107,12 +107,13 @@ class QuestionParser:
                 outcome = "clarification"
         question = self._question(standalone, language)
         # A question the router's classifier finds somewhat off-topic, without a word of support programs ('Geld',
-        # '금리') and none of whose words the corpus or the glossary knows ('How tall is Mount Everest?'), is presumed
-        # off-topic, which the documents can still overturn: the reader on its own rates some passage as answering
-        # anything, and a question in a language the documents are not written in shares no word with them either.
+        # '금리'), and none of whose words, or not every Korean name in which, the corpus or the glossary knows ('How
+        # tall is Mount Everest?', '에베레스트산 높이는?'), is presumed off-topic, which the documents can still
+        # overturn: the reader on its own rates some passage as answering anything, and a question in a language the
+        # documents are not written in shares no word with them either.
         terms = question.query.terms
         if outcome is None and self._router and not about.asked and not any(t in GENERIC for t in terms):
-            if not self._expander.knows(terms) and self._router.leans_off_topic(text):
+            if not self._expander.knows(question.query) and self._router.leans_off_topic(text):
                 outcome = PRESUMED
         return replace(
             question, eligibility=about, typed=text, outcome=outcome,

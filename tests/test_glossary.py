@@ -48,11 +48,17 @@ def test_real_words_are_not_corrected():
 
 
 def test_the_corpus_or_the_glossary_knows_a_question_term_as_written_or_as_a_korean_typo():
-    expander = _expander(["특구", "amount", "fund"], load_glossary("bundled", TOKENIZER))
-    assert expander.knows(TOKENIZER.tokens("What is the fund?")) and expander.knows(["특귀"])
-    assert expander.knows(TOKENIZER.tokens("How big is the AI factory plan?"))  # known through the glossary
-    assert not expander.knows(TOKENIZER.tokens("How tall is Mount Everest?"))  # 'mount' is no typo of 'amount'
-    assert QueryExpander(TOKENIZER).knows(["everest"])  # nothing learnt: nothing can be judged
+    expander = _expander(["특구", "amount", "fund", "산", "높이"], load_glossary("bundled", TOKENIZER))
+    assert expander.knows(expander.expand("What is the fund?")) and expander.knows(expander.expand("특귀"))
+    assert expander.knows(expander.expand("How big is the AI factory plan?"))  # known through the glossary
+    assert not expander.knows(expander.expand("How tall is Mount Everest?"))  # 'mount' is no typo of 'amount'
+    assert QueryExpander(TOKENIZER).knows(QueryExpander(TOKENIZER).expand("everest"))  # nothing learnt: nothing judged
+
+
+def test_every_korean_name_of_a_question_must_be_known_too():
+    expander = _expander(["특구", "산", "높이", "경북"], load_glossary("bundled", TOKENIZER))
+    assert not expander.knows(expander.expand("에베레스트산 높이는?"))  # '산' and '높이' are, the mountain is not
+    assert expander.knows(expander.expand("경북 특구 높이는?"))
 
 
 def test_bundled_glossary_loads():

@@ -37,8 +37,11 @@ def test_turns_routed_before_the_search(service, text, outcome):
     assert service.parse(text).outcome == outcome
 
 
-@pytest.mark.parametrize("text", ["How tall is Mount Everest?", "Tell me a fun fact about octopuses"])
-def test_a_question_sharing_no_word_with_the_corpus_or_the_glossary_is_presumed_off_topic(service, text):
+@pytest.mark.parametrize("text", [
+    "How tall is Mount Everest?", "Tell me a fun fact about octopuses",
+    "에베레스트산 높이는?", "한라산 높이가 어떻게 돼요?",  # the corpus has '산' and '높이', not the mountain's name
+])
+def test_a_question_sharing_no_word_or_no_korean_name_with_the_corpus_or_the_glossary_is_presumed_off_topic(service, text):
     assert service.parse(text).outcome == "out_of_scope"
 
 
