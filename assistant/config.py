@@ -52,9 +52,8 @@ class RetrievalSettings(BaseModel):
         "language-zscore",
         description=(
             "'language-zscore': z-normalised scores, weighted; BM25 judges only chunks in the question's language and "
-            "the languages the glossary translated it into (normalised among each language's chunks apart; in a "
-            "translated language with its weight scaled by how much of the question reaches it), and the dense score "
-            "judges the rest with the remaining weight. 'rrf': weighted "
+            "the languages the glossary translated it into (normalised among each language's chunks apart), and "
+            "chunks in other languages are judged by the dense score with the full weight. 'rrf': weighted "
             "reciprocal-rank fusion (kept for comparison; it lost on both workloads, see README)."
         ),
     )

@@ -12,7 +12,7 @@ from typing import Protocol
 import numpy as np
 
 from .config import RetrievalSettings
-from .glossary import Query, QueryExpander
+from .glossary import QueryExpander
 from .numbers import years
 from .question import Question
 from .schema import Chunk, Hit
@@ -111,9 +111,6 @@ class HybridRetriever:
         self._bm25 = BM25Index(self._snapshot.tokens)
         self._expander.learn(self._snapshot.tokens)
         self._positions = {chunk_id: i for i, chunk_id in enumerate(self._snapshot.ids)}
-        self._vocabularies: dict[str, set[str]] = {}
-        for chunk, tokens in zip(self._snapshot.chunks, self._snapshot.tokens):
-            self._vocabularies.setdefault(chunk.language, set()).update(tokens)
         self._years = _document_years(self._snapshot.chunks)
         # Last: a load cut short (the server went away) is tried again at the next look.
         self._generation = generation
@@ -138,7 +135,7 @@ class HybridRetriever:
         if self._settings.fusion == "rrf":
             fused = self._rrf(lexical, dense)
         else:
-            fused = self._language_zscore(lexical, dense, self._reach(question))
+            fused = self._language_zscore(lexical, dense, {question.language} | question.query.languages)
         if question.years:
             fused = self._prefer_years(fused, question.years)
         best = sorted(fused, key=fused.get, reverse=True)[:k]
@@ -155,27 +152,7 @@ class HybridRetriever:
                 fused[index] = fused.get(index, 0.0) + weight / (self._settings.rrf_k + rank + 1)
         return fused
 
-    def _reach(self, question: Question) -> dict[str, float]:
-        """How far BM25 can judge chunks of each language: all of the way in the question's own language; in a
-        language the glossary translated some of its terms into, the square root of the share of its terms (weighted
-        by rarity) that such a chunk can contain at all. 'Welche Ministerien haben die fünf Industriekomplexe
-        ausgewählt?' reaches English only through 'ausgewählt' (select), and an English chunk without 'select' must
-        not count as BM25's worst candidate for the whole question. The root, since the share itself lost answers
-        where the few translated terms are a program's name, which says much (tuned suites, README)."""
-        query: Query = question.query
-        weights = {t: self.idf(t) for t in set(query.terms)}
-        total = sum(weights.values())
-        reach = {question.language: 1.0}
-        for language in query.languages - {question.language}:
-            vocabulary = self._vocabularies.get(language, set())
-            reached = [
-                t for t in weights
-                if t in vocabulary or any(alt <= vocabulary for alt in query.alternatives.get(t, ()))
-            ]
-            reach[language] = (sum(weights[t] for t in reached) / total) ** 0.5 if total else 0.0
-        return reach
-
-    def _language_zscore(self, lexical: Ranking, dense: Ranking, reach: dict[str, float]) -> dict[int, float]:
+    def _language_zscore(self, lexical: Ranking, dense: Ranking, languages: set[str]) -> dict[int, float]:
         bm25, semantic = self._zscores_by_language(lexical), _zscores(dense)
         # A chunk missing from one ranking counts as that ranking's worst candidate.
         bm25_floor = min(bm25.values(), default=0.0)
@@ -184,10 +161,10 @@ class HybridRetriever:
         fused = {}
         for index in bm25.keys() | semantic.keys():
             meaning = semantic.get(index, dense_floor)
-            # What BM25 cannot judge of a chunk (another language, untranslated terms), the dense score does.
-            share = reach.get(self._snapshot.chunks[index].language, 0.0)
-            lexical_part = w_bm25 * share * bm25.get(index, bm25_floor) if share else 0.0
-            fused[index] = lexical_part + (w_dense + w_bm25 * (1 - share)) * meaning
+            if self._snapshot.chunks[index].language in languages:
+                fused[index] = w_bm25 * bm25.get(index, bm25_floor) + w_dense * meaning
+            else:
+                fused[index] = (w_bm25 + w_dense) * meaning
         return fused
 
     def _zscores_by_language(self, ranking: Ranking) -> dict[int, float]:

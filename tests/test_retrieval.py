@@ -137,38 +137,3 @@ def test_documents_naming_the_asked_year_rank_above_those_that_do_not(workshops)
     # A year no document names changes nothing.
     unnamed = "2019년 스마트공방 사업 예산은?"
     assert _search(_retriever(workshops), unnamed) == _search(_retriever(workshops, year_penalty=0.0), unnamed)
-
-
-@pytest.fixture(scope="module")
-def complexes(tmp_path_factory) -> Settings:
-    """English news of which one answers a German question that the glossary translates by one word only
-    ('ausgewählt': selected), which the answering article does not use and the others do."""
-    root = tmp_path_factory.mktemp("complexes")
-    (root / "docs").mkdir()
-    articles = {
-        "complexes_en.md": "# Five ageing industrial complexes to be rebuilt\n\nThe Ministry of Trade, Industry and Energy "
-        "and the Ministry of Land chose five ageing industrial complexes, Pohang and Daebul among them, for the overhaul "
-        "program; each region gets state money for three years.\n",
-        "vouchers_en.md": "# Export vouchers\n\nCompanies selected for the export voucher receive up to 100 million won. "
-        "The selection results are announced in May, and selected firms sign an agreement.\n",
-        "hydrogen_en.md": "# Hydrogen specialists\n\nThe hydrogen program selected 30 specialist firms; selection "
-        "favoured firms with fuel-cell patents.\n",
-        "startups_de.md": "# Gründungsförderung\n\nDie Ministerien fördern Gründer mit fünf Programmen; "
-        "die fünf Programme laufen bis Dezember.\n",
-    }
-    for name, text in articles.items():
-        (root / "docs" / name).write_text(text, encoding="utf-8")
-    settings = Settings(index_dir=root / "index", programs_dir=root / "none", corpus_dir=root / "none")
-    report = AssistantService(settings).ingest([root / "docs"])
-    assert not report.failures, report.failures
-    return settings
-
-
-def test_bm25_judges_another_language_only_as_far_as_the_question_reaches_it(complexes):
-    """An English chunk without the one translated word is not BM25's worst candidate for the whole question: the
-    dense score, which reads all of it, judges the rest."""
-    retriever = _retriever(complexes)
-    question = parse_question("Welche Ministerien haben die fünf Industriekomplexe ausgewählt?", retriever[1], 2000)
-    reach = retriever[0]._reach(question)
-    assert reach["de"] == 1.0 and 0.0 < reach["en"] < 1.0
-    assert retriever[0].search(question)[0].chunk.source == "complexes_en.md"
