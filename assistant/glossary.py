@@ -14,7 +14,7 @@ LANGUAGES = ("ko", "en", "de")
 BUNDLED = Path(__file__).with_name("data") / "glossary.tsv"
 # Korean names this long are found in a question's letters too: Kiwi cuts a compound by its context, so
 # '스마트공방' is one word in '2020년 스마트공방 시범사업' and two on its own, and '스마트등대공장' becomes 스마트/등/대/공장.
-# Shorter ones sit inside other words ('기업' in '대기업').
+# Shorter ones sit inside other words ('수소', hydrogen, in '수소문').
 _SURFACE_LENGTH = 3
 _GAPS = re.compile(r"[\s\-·.]+")
 
