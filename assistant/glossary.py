@@ -241,7 +241,9 @@ class QueryExpander:
         return frozenset(parts) if len(parts) > 1 else None
 
     def _corrections(self, term: str) -> list[str]:
-        # Two-syllable Korean words and short Latin words are too close to too many others to correct safely.
+        # One-syllable Korean words and short Latin words are too close to too many others to correct safely.
+        # Two-syllable Korean words are corrected: measured with them left alone (session 20), the news set lost
+        # top-1 (56.4 -> 55.8) and facts (38.7 -> 38.1) and the tuned suites gained top-1 (80.3 -> 81.0).
         hangul = _hangul(term)
         if term in self._vocabulary or term.isdigit() or len(term) < (2 if hangul else 5):
             return []
