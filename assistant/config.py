@@ -219,10 +219,6 @@ class UISettings(BaseModel):
         8, ge=1, description="Questions a client may send at once before the per-minute rate applies (a few quick "
         "follow-ups, a page of questions pasted one after another)."
     )
-    rate_limit_clients: int = Field(
-        10_000, ge=1, description="Clients whose recent use is remembered (about 200 bytes each); beyond it the least "
-        "recently seen are forgotten, so a flood of addresses cannot grow memory without end."
-    )
     trusted_proxies: list[IPvAnyNetwork] = Field(
         default_factory=list,
         description="Addresses or networks of reverse proxies in front of the app (e.g. ['127.0.0.1'] for a local "

@@ -1,4 +1,5 @@
-"""The data store: the inquiry log, feedback on answers, staff accounts and their login sessions.
+"""The data store: the inquiry log, feedback on answers, staff accounts and their login sessions, and the rate
+limits' token buckets (so that replicas on one store share each client's limit).
 
 One narrow interface (DataStore); SQLite under ASSISTANT_DATA_DIR is the default. Everything stored is already free
 of personal data: callers hand in masked text, and this module masks once more on the way in.
@@ -71,6 +72,8 @@ class DataStore(Protocol):
     def open_session(self, username: str, hours: float) -> str: ...
     def session_user(self, token: str) -> str | None: ...
     def close_session(self, token: str) -> None: ...
+    def take_token(self, bucket: str, per_second: float, burst: int, now: float) -> float: ...
+    def forget_buckets(self, idle_since: float) -> int: ...
 
 
 def _now() -> datetime:
@@ -105,7 +108,8 @@ CREATE TABLE IF NOT EXISTS feedback (
     id {id}, inquiry_id INTEGER NOT NULL REFERENCES inquiries(id), at TEXT NOT NULL,
     helpful INTEGER NOT NULL, comment TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS staff (username TEXT PRIMARY KEY, password_hash TEXT NOT NULL);
-CREATE TABLE IF NOT EXISTS sessions (token_key TEXT PRIMARY KEY, username TEXT NOT NULL, expires TEXT NOT NULL)
+CREATE TABLE IF NOT EXISTS sessions (token_key TEXT PRIMARY KEY, username TEXT NOT NULL, expires TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS rate_buckets (bucket TEXT PRIMARY KEY, tokens {real} NOT NULL, at {real} NOT NULL)
 """
 
 # Each inquiry with its latest feedback.
@@ -118,6 +122,10 @@ LEFT JOIN feedback f ON f.id = (SELECT MAX(id) FROM feedback WHERE inquiry_id = 
 class SqlDataStore:
     """The data store's SQL, written once for SQLite and PostgreSQL; a subclass gives a connection (a context
     manager holding one transaction whose execute() takes '?' parameters and returns rows as mappings)."""
+
+    # What a SELECT adds to lock the rows it reads until the transaction ends (SQLite: the INSERT before it already
+    # holds the database's write lock).
+    _LOCK_ROWS = ""
 
     def _connect(self):
         raise NotImplementedError
@@ -214,6 +222,25 @@ class SqlDataStore:
     def close_session(self, token: str) -> None:
         with self._connect() as db:
             db.execute("DELETE FROM sessions WHERE token_key = ?", (_token_key(token),))
+
+    def take_token(self, bucket: str, per_second: float, burst: int, now: float) -> float:
+        """Spend one token of a token bucket that every process on this store shares (it holds at most burst and
+        gains per_second; a new one is full): 0 when one was spent, else the seconds until one will be."""
+        with self._connect() as db:  # one transaction: no other process reads the bucket between read and write
+            db.execute("INSERT INTO rate_buckets (bucket, tokens, at) VALUES (?,?,?) ON CONFLICT (bucket) DO NOTHING",
+                       (bucket, float(burst), now))
+            row = db.execute(f"SELECT tokens, at FROM rate_buckets WHERE bucket = ?{self._LOCK_ROWS}", (bucket,))[0]
+            # A replica whose clock lags the one that wrote last gains nothing, rather than a negative amount.
+            tokens = min(float(burst), row["tokens"] + max(0.0, now - row["at"]) * per_second)
+            spent = tokens >= 1
+            db.execute("UPDATE rate_buckets SET tokens = ?, at = ? WHERE bucket = ?",
+                       (tokens - 1 if spent else tokens, max(now, row["at"]), bucket))
+        return 0.0 if spent else (1 - tokens) / per_second
+
+    def forget_buckets(self, idle_since: float) -> int:
+        """Delete the buckets untouched since then (the caller knows they are full again, like a new one); how many."""
+        with self._connect() as db:
+            return len(db.execute("DELETE FROM rate_buckets WHERE at < ? RETURNING bucket", (idle_since,)))
 
 
 class _SqliteConnection:

@@ -23,6 +23,8 @@ class _PostgresConnection:
 class PostgresDataStore(SqlDataStore):
     """The data store in a PostgreSQL database (tables created on first use)."""
 
+    _LOCK_ROWS = " FOR UPDATE"
+
     def __init__(self, url: str) -> None:
         self.url = url
         try:

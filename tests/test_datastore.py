@@ -78,11 +78,41 @@ class DataStoreContract:
         assert store.session_user(token) is None
         assert store.session_user(store.open_session("kim", hours=-1)) is None  # expired
 
+    def test_a_token_bucket_gives_its_burst_then_refuses_until_tokens_come_back(self, store) -> None:
+        # A token every 10 s, three at most; the clock is the caller's.
+        assert [store.take_token("a", 0.1, 3, 1000.0) for _ in range(3)] == [0, 0, 0]
+        assert store.take_token("a", 0.1, 3, 1000.0) == pytest.approx(10)
+        assert store.take_token("b", 0.1, 3, 1000.0) == 0  # another bucket
+        assert store.take_token("a", 0.1, 3, 1004.0) == pytest.approx(6)
+        assert store.take_token("a", 0.1, 3, 1010.0) == 0
+        assert store.take_token("a", 0.1, 3, 1000.0) == pytest.approx(10)  # a clock behind the last one gains nothing
+        assert [store.take_token("a", 0.1, 3, 5000.0) for _ in range(4)][3] > 0  # refilled to three, no further
+
+    def test_buckets_idle_since_a_time_are_forgotten(self, store) -> None:
+        store.take_token("old", 1.0, 2, 100.0)
+        store.take_token("recent", 1.0, 2, 200.0)
+        assert store.forget_buckets(idle_since=150.0) == 1
+        assert store.forget_buckets(idle_since=150.0) == 0
+        assert [store.take_token("old", 1.0, 2, 150.0) for _ in range(3)][:2] == [0, 0]  # forgotten: full again
+
+    def test_processes_on_one_database_share_a_bucket_and_never_spend_a_token_twice(self, store, twin) -> None:
+        from concurrent.futures import ThreadPoolExecutor
+
+        # Eight workers on two store objects (two replicas) take 40 times from a bucket of 20 that refills too slowly
+        # to matter: exactly 20 go ahead, whoever asks.
+        with ThreadPoolExecutor(8) as pool:
+            waits = list(pool.map(lambda n: (store, twin)[n % 2].take_token("shared", 1e-9, 20, 1000.0), range(40)))
+        assert waits.count(0) == 20
+
 
 class TestSqliteDataStore(DataStoreContract):
     @pytest.fixture
     def store(self, tmp_path: Path) -> SqliteDataStore:
         return SqliteDataStore(tmp_path / "data")
+
+    @pytest.fixture
+    def twin(self, store: SqliteDataStore) -> SqliteDataStore:
+        return SqliteDataStore(store.path.parent)
 
     def test_the_file_holds_no_password_or_session_token(self, tmp_path: Path) -> None:
         store = SqliteDataStore(tmp_path)
@@ -123,6 +153,10 @@ class TestPostgresDataStore(DataStoreContract):
             admin.execute(f"DROP DATABASE IF EXISTS {name}")
             admin.execute(f"CREATE DATABASE {name}")
         return open_datastore(Path("unused"), postgres_url.rsplit("/", 1)[0] + f"/{name}")
+
+    @pytest.fixture
+    def twin(self, store) -> DataStore:
+        return open_datastore(Path("unused"), store.url)
 
     def test_replicas_starting_together_share_one_schema(self, postgres_url: str) -> None:
         from concurrent.futures import ThreadPoolExecutor

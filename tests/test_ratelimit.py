@@ -4,13 +4,16 @@ address counts as the client behind a proxy. And the chat's queue limits: a full
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import httpx
 import pytest
 from playwright.sync_api import expect
 
 from assistant.config import LLMSettings, StaffSettings, UISettings
+from assistant.datastore import SqliteDataStore
 from assistant.service import AssistantService
 from fakes import SilentServer
 from webserver import served
@@ -28,34 +31,39 @@ class Clock:
         return self.now
 
 
-def test_a_bucket_allows_its_burst_then_refuses_until_tokens_come_back() -> None:
+def test_a_client_gets_its_burst_then_whole_seconds_to_wait_and_each_kind_counts_apart(tmp_path: Path) -> None:
     from assistant_ui.ratelimit import RateLimiter
 
-    clock = Clock()
-    limiter = RateLimiter(per_minute=6, burst=3, max_clients=100, clock=clock)  # a token every 10 s
-    assert [limiter.take("a") for _ in range(3)] == [0, 0, 0]
-    assert limiter.take("a") == 10  # seconds until the next token
-    assert limiter.take("b") == 0  # another client has its own bucket
-    clock.now += 4
-    assert limiter.take("a") == 6
-    clock.now += 6
-    assert limiter.take("a") == 0 and limiter.take("a") == 10
-    clock.now += 3600  # a long pause refills the bucket to its burst, no further
-    assert [limiter.take("a") for _ in range(4)] == [0, 0, 0, 10]
+    clock, store = Clock(), SqliteDataStore(tmp_path)
+    asks = RateLimiter(store, "ask", per_minute=6, burst=3, clock=clock)  # a token every 10 s
+    assert [asks.take("10.0.0.1") for _ in range(3)] == [0, 0, 0]
+    assert asks.take("10.0.0.1") == 10  # seconds until the next token
+    assert asks.take("10.0.0.2") == 0  # another client has its own bucket
+    assert RateLimiter(store, "feedback", per_minute=6, burst=3, clock=clock).take("10.0.0.1") == 0  # another kind
+    clock.now += 4.5
+    assert asks.take("10.0.0.1") == 6  # 5.5 s, in whole seconds
+    # Another process on the same store (a replica) sees the same bucket.
+    assert RateLimiter(SqliteDataStore(tmp_path), "ask", per_minute=6, burst=3, clock=clock).take("10.0.0.1") == 6
+    off = RateLimiter(store, "ask", per_minute=0, burst=1, clock=clock)
+    assert all(off.take("10.0.0.1") == 0 for _ in range(100))
 
 
-def test_a_flood_of_clients_is_bounded_and_zero_turns_the_limit_off() -> None:
-    from assistant_ui.ratelimit import RateLimiter
+def test_addresses_are_stored_only_hashed_and_only_until_their_bucket_is_full_again(tmp_path: Path) -> None:
+    from assistant_ui.ratelimit import FORGET_EVERY_S, RateLimiter
 
-    clock = Clock()
-    limiter = RateLimiter(per_minute=1, burst=1, max_clients=3, clock=clock)
-    assert limiter.take("first") == 0 and limiter.take("first") > 0
-    for n in range(1000):
-        limiter.take(f"10.0.{n // 256}.{n % 256}")
-    assert len(limiter) == 3
-    assert limiter.take("first") == 0  # forgotten: it starts again with a full bucket, as an idle client would
-    off = RateLimiter(per_minute=0, burst=1, max_clients=3, clock=clock)
-    assert all(off.take("x") == 0 for _ in range(100)) and len(off) == 0
+    clock, store = Clock(), SqliteDataStore(tmp_path)
+    limiter = RateLimiter(store, "ask", per_minute=60, burst=2, clock=clock)  # full again 2 s after the last use
+    for n in range(300):
+        limiter.take(f"198.51.100.{n}")
+
+    def stored() -> int:
+        return sqlite3.connect(store.path).execute("SELECT COUNT(*) FROM rate_buckets").fetchone()[0]
+
+    raw = b"".join(p.read_bytes() for p in tmp_path.iterdir() if p.is_file())
+    assert stored() == 300 and b"198.51.100." not in raw
+    clock.now += FORGET_EVERY_S  # long past full: the next request deletes every full bucket
+    limiter.take("203.0.113.9")
+    assert stored() == 1
 
 
 @pytest.fixture(scope="module")

@@ -1,5 +1,6 @@
 """Two web replicas (`assistant serve` processes) sharing one Chroma server and one PostgreSQL, as deployed behind a
-proxy: a document uploaded through one is answered by the other, and both write one inquiry log."""
+proxy: a document uploaded through one is answered by the other, both write one inquiry log, and a client's rate
+limit is one limit across them."""
 
 from __future__ import annotations
 
@@ -29,6 +30,12 @@ START_TIMEOUT_S = 300  # two processes loading the models at once on a loaded ma
 SEEN_TIMEOUT_S = 60
 T = TypeVar("T")
 
+# The replicas' limits: each client's feedback (counted apart from questions) has FEEDBACK_BURST requests, and the
+# next token is so far off that no test lasts long enough to see it; the proxy in front of them is on loopback.
+FEEDBACK_BURST = 12
+LIMITS = {"ASSISTANT_UI__RATE_LIMIT_BURST": str(FEEDBACK_BURST), "ASSISTANT_UI__RATE_LIMIT_PER_MINUTE": "0.01",
+          "ASSISTANT_UI__TRUSTED_PROXIES": '["127.0.0.1"]'}
+
 UPLOAD_NAME = "drone_voucher_ko.md"
 UPLOAD = """# 해양 드론 물류 실증 바우처 공고
 
@@ -52,7 +59,7 @@ def _environment(chroma_port: int, database_url: str, data_dir: Path, root: Path
         "ASSISTANT_STORE__PORT": str(chroma_port), "ASSISTANT_DATABASE_URL": database_url,
         "ASSISTANT_DATA_DIR": str(data_dir), "ASSISTANT_INDEX_DIR": str(root / "no-index"),
         "ASSISTANT_STAFF__USERNAME": USER, "ASSISTANT_STAFF__PASSWORD": PASSWORD,
-    }
+    } | LIMITS
 
 
 @contextmanager
@@ -183,3 +190,18 @@ def test_inquiries_through_either_replica_are_in_one_log(replicas) -> None:
     questions = {row["id"]: row["question"] for row in from_a}
     assert questions[through_a].endswith("(A)") and questions[through_b].endswith("(B)")
     assert {row["channel"] for row in from_a if row["id"] in {through_a, through_b}} == {"api"}
+
+
+def test_a_client_has_one_rate_limit_across_the_replicas(replicas) -> None:
+    # Each request of a client no other test is (its own address, as the proxy reports it) spends a token of one
+    # bucket in the shared store, whichever replica takes it: after the burst, both refuse. Counted per process,
+    # each replica would allow the whole burst again.
+    def feedback(replica: Replica) -> httpx.Response:
+        return httpx.post(f"{replica.url}/api/feedback", json={"inquiry_id": 999_999, "helpful": True},
+                          headers={"X-Forwarded-For": "198.51.100.23"}, timeout=60)
+
+    spent = [feedback(replicas[n % 2]) for n in range(FEEDBACK_BURST)]
+    assert all(r.status_code != 429 for r in spent), [r.text for r in spent]
+    for replica in replicas:
+        refused = feedback(replica)
+        assert refused.status_code == 429 and int(refused.headers["Retry-After"]) > 60, refused.text

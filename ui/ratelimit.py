@@ -1,49 +1,47 @@
-"""Per-client rate limiting of the public chat and API: a token bucket per client key, in memory.
+"""Per-client rate limiting of the public chat and API: a token bucket per client, kept in the data store.
 
-Each key holds `burst` tokens and gains `per_minute` of them a minute; a request spends one. The buckets are kept
-in least-recently-used order and the oldest are forgotten beyond `max_clients`, so a flood of addresses cannot grow
-memory without end (a forgotten client starts again with a full bucket, which is what an idle one would have).
-Every replica limits on its own: the limit is per process, not shared through the data store.
+Each client holds `burst` tokens and gains `per_minute` of them a minute; a request spends one. The buckets live in
+the data store, so replicas on one store (PostgreSQL, or SQLite on a shared data volume) limit a client together
+rather than each on its own. A client's address is stored only as a hash, and only while its bucket is below full:
+buckets idle long enough to be full again are deleted (a new bucket is full, so nothing changes for the client).
 """
 
 from __future__ import annotations
 
+import hashlib
 import math
 import threading
 import time
-from collections import OrderedDict
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from fastapi import Depends, HTTPException, Request, status
 
 from assistant.config import UISettings
+from assistant.datastore import DataStore
 
 from .strings import both
 
-
-@dataclass
-class _Bucket:
-    tokens: float
-    at: float  # when tokens was last brought up to date, on the limiter's clock
+# How often a process deletes the buckets that are full again, in seconds.
+FORGET_EVERY_S = 60.0
 
 
 class RateLimiter:
-    """Token buckets by client key. per_minute 0 disables the limit. Safe to share between threads."""
+    """Token buckets by client key, one kind of request (scope) each. per_minute 0 disables the limit."""
 
-    def __init__(self, per_minute: float, burst: int, max_clients: int,
-                 clock: Callable[[], float] = time.monotonic) -> None:
+    def __init__(self, store: DataStore, scope: str, per_minute: float, burst: int,
+                 clock: Callable[[], float] = time.time) -> None:
+        self._store = store
+        self._scope = scope
         self._rate = per_minute / 60  # tokens a second
         self._burst = burst
-        self._max_clients = max_clients
-        self._clock = clock
-        self._buckets: OrderedDict[str, _Bucket] = OrderedDict()
+        self._clock = clock  # wall time: replicas compare their readings through the store
+        self._forgotten_at = clock()
         self._lock = threading.Lock()
 
     @classmethod
-    def from_settings(cls, ui: UISettings) -> RateLimiter:
-        return cls(ui.rate_limit_per_minute, ui.rate_limit_burst, ui.rate_limit_clients)
+    def from_settings(cls, ui: UISettings, store: DataStore, scope: str) -> RateLimiter:
+        return cls(store, scope, ui.rate_limit_per_minute, ui.rate_limit_burst)
 
     @property
     def enabled(self) -> bool:
@@ -54,21 +52,17 @@ class RateLimiter:
         if not self.enabled:
             return 0
         now = self._clock()
-        with self._lock:
-            bucket = self._buckets.pop(key, None) or _Bucket(self._burst, now)
-            bucket.tokens = min(self._burst, bucket.tokens + (now - bucket.at) * self._rate)
-            bucket.at = now
-            self._buckets[key] = bucket  # now the most recently used
-            if len(self._buckets) > self._max_clients:
-                self._buckets.popitem(last=False)
-            if bucket.tokens >= 1:
-                bucket.tokens -= 1
-                return 0
-            return max(1, math.ceil((1 - bucket.tokens) / self._rate))
+        self._forget_full(now)
+        bucket = hashlib.sha256(f"{self._scope}\n{key}".encode()).hexdigest()
+        wait = self._store.take_token(bucket, self._rate, self._burst, now)
+        return max(1, math.ceil(wait)) if wait > 0 else 0
 
-    def __len__(self) -> int:
-        """How many clients are remembered."""
-        return len(self._buckets)
+    def _forget_full(self, now: float) -> None:
+        with self._lock:
+            if now - self._forgotten_at < FORGET_EVERY_S:
+                return
+            self._forgotten_at = now
+        self._store.forget_buckets(now - self._burst / self._rate)
 
 
 def client_address(request) -> str:

@@ -35,8 +35,8 @@ def build_server(service: AssistantService, store: DataStore | None = None) -> F
     server = FastAPI(docs_url=None, redoc_url=None, openapi_url=None)
     if settings.ui.trusted_proxies:  # only then is X-Forwarded-For believed (see UISettings.trusted_proxies)
         server.add_middleware(ProxyHeadersMiddleware, trusted_hosts=[str(net) for net in settings.ui.trusted_proxies])
-    asks = RateLimiter.from_settings(settings.ui)  # questions, through the chat and the API together
-    ratings = RateLimiter.from_settings(settings.ui)  # feedback through the API, counted apart
+    asks = RateLimiter.from_settings(settings.ui, store, "ask")  # questions, through the chat and the API together
+    ratings = RateLimiter.from_settings(settings.ui, store, "feedback")  # feedback through the API, counted apart
 
     @server.middleware("http")
     async def staff_pages_need_login(request: Request, call_next):
