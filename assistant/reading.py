@@ -22,6 +22,7 @@ from langchain_core.embeddings import Embeddings
 
 from .chunking import is_quotable, sentence_pieces
 from .config import ReadingSettings
+from .cross_reader import CrossReader, combined
 from .embeddings import unit_rows
 from .glossary import Query
 from .numbers import numeric_values, years
@@ -107,8 +108,10 @@ class Reader:
         tokenizer: Tokenizer,
         idf: Callable[[str], float],
         model: TreeEnsemble | None = None,
+        cross: CrossReader | None = None,
     ) -> None:
         self._settings = settings
+        self._cross = cross
         self._embeddings = embeddings
         self._tokenizer = tokenizer
         self._idf = idf
@@ -125,8 +128,10 @@ class Reader:
 
     @property
     def threshold(self) -> float:
-        """The probability at which a sentence counts as answering."""
-        return self._settings.threshold if self._settings.threshold is not None else self.model.threshold
+        """The probability at which a sentence counts as answering (the combined one with a cross-reader)."""
+        if self._settings.threshold is not None:
+            return self._settings.threshold
+        return self._cross.threshold if self._cross is not None else self.model.threshold
 
     def read(self, question: Question, hits: list[Hit]) -> Reading:
         """The reader's verdict on the passages."""
@@ -136,6 +141,7 @@ class Reader:
         for part_index, part in enumerate(question.each_part()):
             rows = self.features(part, question.language, hits, sentences)
             scores = self.model.probabilities(rows) if len(rows) else np.zeros(0)
+            scores = self._reread(part, sentences, scores)
             scores = self._named_rows_first(part, sentences, scores)
             order = np.argsort(-scores, kind="stable")
             ranked.append([_evidence(sentences[i], float(scores[i]), part_index) for i in order])
@@ -156,6 +162,25 @@ class Reader:
         passages = sorted(by_passage, key=lambda i: -by_passage[i])
         passages += [i for i in range(len(hits)) if i not in by_passage]
         return Reading(question, hits, best, passages, bool(best), confidence, closest)
+
+    def _reread(self, part: Question, sentences: list[Sentence], scores: np.ndarray) -> np.ndarray:
+        """The scores with the cross-reader's opinion on the reader's best sentences: each becomes the geometric mean
+        of the two probabilities, so either model can veto. Only sentences that could reach the threshold are read
+        (the mean reaches t only if the reader's probability reaches t²); the others rank after the ones read."""
+        if self._cross is None or not len(scores):
+            return scores
+        floor = self.threshold**2
+        best = np.argsort(-scores, kind="stable")[: self._settings.reread]
+        chosen = best[scores[best] >= floor]
+        if not len(chosen):
+            return scores
+        judged = self._cross.judge(part.text, [sentences[i].text for i in chosen])
+        mixed = scores.copy()
+        mixed[chosen] = combined(scores[chosen], judged)
+        unread = np.ones(len(scores), dtype=bool)
+        unread[chosen] = False
+        mixed[unread] = np.minimum(scores[unread], mixed[chosen].min())
+        return mixed
 
     def _named_rows_first(self, part: Question, sentences: list[Sentence], scores: np.ndarray) -> np.ndarray:
         """The scores with the table row whose first cell the question names ('지원 기간 | 최대 2년' for '지원 기간은

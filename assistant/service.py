@@ -9,6 +9,7 @@ from pathlib import Path
 from .answer import Delta, make_generator
 from .chunking import join_chunks
 from .config import Settings
+from .cross_reader import make_cross_reader
 from .eligibility import Assessment, match
 from .eligibility_answer import write_assessments
 from .eligibility_reader import EligibilityReader
@@ -102,7 +103,10 @@ class AssistantService:
         sentence_embeddings = CachedEmbeddings(
             StoredEmbeddings(self._embeddings, self._store.sentence_vectors), settings.reading.sentence_cache
         )
-        self._reader = Reader(settings.reading, sentence_embeddings, self._tokenizer, self._retriever.idf)
+        self._reader = Reader(
+            settings.reading, sentence_embeddings, self._tokenizer, self._retriever.idf,
+            cross=make_cross_reader(settings.reading),
+        )
         self._generator = make_generator(settings)
         self.cards: list[Card] = load_cards(settings.programs_dir) if settings.programs_dir.is_dir() else []
         eligibility = EligibilityReader(

@@ -1,5 +1,5 @@
 """Stand-ins for the LLM answer path's tests (a streaming chat model, a quoting fallback, readings, a silent server),
-and a recorder around a real embedding model."""
+a recorder around a real embedding model, and a cross-reader judging by a table."""
 
 from __future__ import annotations
 
@@ -7,9 +7,10 @@ import re
 import socket
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Any
 
+import numpy as np
 from langchain_core.embeddings import Embeddings
 from langchain_core.language_models import BaseChatModel
 from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
@@ -144,3 +145,21 @@ class Recording(Embeddings):
 
     def embed_query(self, text: str) -> list[float]:
         return self.embed_documents([text])[0]
+
+
+class FakeCrossReader:
+    """Judges sentences by a table (others get the default), recording what it was asked."""
+
+    def __init__(self, judgements: dict[str, float] | None = None, default: float = 0.5, threshold: float = 0.05) -> None:
+        self._judgements = judgements or {}
+        self._default = default
+        self._threshold = threshold
+        self.calls: list[tuple[str, list[str]]] = []
+
+    @property
+    def threshold(self) -> float:
+        return self._threshold
+
+    def judge(self, question: str, sentences: Sequence[str]) -> np.ndarray:
+        self.calls.append((question, list(sentences)))
+        return np.array([self._judgements.get(s, self._default) for s in sentences], dtype=float)

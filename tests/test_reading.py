@@ -8,6 +8,7 @@ from assistant.embeddings import make_embeddings
 from assistant.reading import Reader
 from assistant.schema import Chunk, Hit
 from assistant.tokens import Tokenizer
+from fakes import FakeCrossReader
 
 
 NOTICE = Hit(
@@ -161,3 +162,37 @@ def test_the_table_row_a_question_names_is_quoted_first(reader, question, expect
     reading = reader.read(parsed, [OVERVIEW])
     assert reading.answerable and expected in reading.evidence[0].sentence
 
+
+
+@pytest.fixture(scope="module")
+def plain_parts(indexed):
+    """What a reader needs besides its cross-reader: the bundled embeddings, a tokenizer, flat term weights."""
+    return make_embeddings(EmbeddingSettings()), Tokenizer(), lambda term: 1.0
+
+
+def test_the_cross_reader_reads_only_the_readers_best_sentences_with_the_question(indexed, plain_parts):
+    service = indexed[1]
+    recording = FakeCrossReader(default=1.0)
+    question, _ = service.passages("기업당 최대 얼마까지 받을 수 있나요?")
+    Reader(ReadingSettings(reread=2), *plain_parts, cross=recording).read(question, [NOTICE, ZONE])
+    ((asked, sentences),) = recording.calls
+    assert asked == question.text and len(sentences) == 2 and "1억 2천만 원" in sentences[0]
+
+
+def test_the_cross_reader_can_veto_what_the_reader_would_answer(indexed, plain_parts):
+    service = indexed[1]
+    question, _ = service.passages("기업당 최대 얼마까지 받을 수 있나요?")
+    alone = Reader(ReadingSettings(cross_reader="off"), *plain_parts).read(question, [NOTICE, ZONE])
+    vetoed = Reader(ReadingSettings(), *plain_parts, cross=FakeCrossReader(default=0.0)).read(question, [NOTICE, ZONE])
+    assert alone.answerable and not vetoed.answerable and vetoed.evidence == []
+
+
+def test_the_cross_reader_reorders_the_readers_best_sentences(indexed, plain_parts):
+    service = indexed[1]
+    question, _ = service.passages("기업당 최대 얼마까지 받을 수 있나요?")
+    recording = FakeCrossReader()
+    Reader(ReadingSettings(), *plain_parts, cross=recording).read(question, [NOTICE, ZONE])
+    second = recording.calls[0][1][1]
+    favours_second = FakeCrossReader({second: 1.0}, default=0.01)
+    reading = Reader(ReadingSettings(), *plain_parts, cross=favours_second).read(question, [NOTICE, ZONE])
+    assert reading.closest.sentence == second and reading.confidence >= favours_second.threshold
