@@ -83,7 +83,8 @@ class ReadingSettings(BaseModel):
     )
     threshold: float | None = Field(
         None, ge=0, le=1,
-        description="Probability below which the documents count as not answering; default: the model's calibrated one.",
+        description="Probability below which the documents count as not answering; default: the calibrated one (the "
+        "cross-reader's, for the combined probability, when it is on; the reader model's when it is off).",
     )
     max_sentences: int = Field(3, ge=1, description="Most sentences quoted for a one-part question.")
     keep_ratio: float = Field(

@@ -6,6 +6,8 @@ a model learned from labelled data (evals/train_reader.py: KorQuAD dev articles 
 sentence holding the answer is the positive) turns each row into the probability that the sentence answers. A
 sentence answers when its probability reaches the threshold calibrated on a development split and it holds the kind
 of value the question asks for, if any (wanted.py: a date for 'when'); the documents answer when some sentence does.
+With a cross-reader (cross_reader.py), the best few sentences are read again together with the question, and their
+probabilities become the geometric mean of both opinions, against the cross-reader's calibrated threshold.
 """
 
 from __future__ import annotations
