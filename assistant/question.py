@@ -129,7 +129,11 @@ class QuestionParser:
         return Question(text, language, self._expander.expand(text), own, wants=wanted(text), years=years(text))
 
     def _asks_about_support(self, text: str) -> bool:
-        """Whether a turn asks something with a word every support program has ('금리', 'deadline')."""
+        """Whether a turn asks something with a word every support program has ('금리', 'deadline'). A turn ending in
+        an exclamation mark without a question mark exclaims: 'Thanks, exactly what I needed!' holds a question word
+        and 'need', and asks nothing."""
+        if text.rstrip().endswith(("!", "！")) and "?" not in text and "？" not in text:
+            return False
         return asks_something(text) and self._tokenizer is not None and any(t in GENERIC for t in self._tokenizer.tokens(text))
 
 

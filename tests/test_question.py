@@ -90,3 +90,5 @@ def test_a_short_follow_up_asking_a_programs_detail_is_no_small_talk_in_a_conver
     follow_up = service.parse("금리는요?", loan)
     assert follow_up.outcome is None and "긴급경영안정자금" in follow_up.text
     assert service.parse("감사합니다", loan).outcome == "small_talk"  # thanks stay thanks
+    # and so do thanks holding a question word and a program word ('what', 'need')
+    assert service.parse("Thank you so much, that's exactly what I needed!", loan).outcome == "small_talk"
