@@ -1,5 +1,5 @@
 """Fine-tune the top layers of e5-small (torch port) as a cross-encoder: does (question, sentence) answer?"""
-import json, os, random, sys, time
+import json, os, random, re, sys, time
 import numpy as np, torch, torch.nn as nn
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import e5torch
@@ -10,11 +10,34 @@ P = WORK + "/pairs/"
 FROZEN = int(os.environ.get("FROZEN", "8"))
 MAXLEN = 96
 NEG = int(os.environ.get("NEG", "2"))
+# Unrelated negatives per question (a sentence retrieved for another question): the hard negatives are all on topic,
+# so without these the model never learns what an unrelated pair looks like (session 21: it gave them 0.07-0.18).
+EASY = int(os.environ.get("EASY", "0"))
+# Span-removed negatives: a KorQuAD question's answering sentence with its gold span cut out. On topic and worded
+# like the answer, but without it: a near miss of the kind a sentence announcing a thing without naming it makes.
+SPANLESS = int(os.environ.get("SPANLESS", "0"))
+KORQUAD = os.environ.get(
+    "KORQUAD", os.path.join(os.path.dirname(os.path.abspath(__file__)), "../../../shared/korquad/KorQuAD_v1.0_dev.json"))
+
+def korquad_answers():
+    data = json.load(open(KORQUAD, encoding="utf-8"))["data"]
+    return {qa["id"]: qa["answers"][0]["text"] for article in data for p in article["paragraphs"] for qa in p["qas"]}
 
 def load(name):
     return [json.loads(l) for l in open(P + name + ".jsonl")]
 
-def pairs_of(rows, train, weight=1.0):
+def spanless(row, positive, answers):
+    """The answering sentence without its gold span, or None when the span is not in it verbatim."""
+    answer = answers.get(row["id"].rsplit("-", 1)[0] if row["id"].endswith(("-en", "-de")) else row["id"])
+    if not answer or answer not in positive:
+        return None
+    # The span goes with a particle glued to it (정문을 -> nothing), and brackets it leaves empty go too, so that no
+    # dangling particle marks the cut sentences as the negatives.
+    rest = re.sub(re.escape(answer) + r"[가-힣]{0,2}(?=[\s,.)\]'\"]|$)", " ", positive)
+    rest = " ".join(re.sub(r"\(\s*\)|\[\s*\]|'\s*'", " ", rest).split())
+    return rest if len(rest) >= 8 and rest != " ".join(positive.split()) else None
+
+def pairs_of(rows, train, weight=1.0, answers=None):
     out = []
     for r in rows:
         if r["dev"] == train:  # train on non-dev, evaluate on dev
@@ -23,6 +46,14 @@ def pairs_of(rows, train, weight=1.0):
         neg = [s for s in r["sentences"] if not s["label"]][:NEG]
         for s in pos + neg:
             out.append((r["question"], s["text"], float(s["label"]), weight))
+        if SPANLESS and answers and pos:
+            cut = spanless(r, pos[0]["text"], answers)
+            if cut:
+                out.append((r["question"], cut, 0.0, weight * SPANLESS))
+        for _ in range(EASY):
+            other = random.choice(rows)
+            if other["question"] != r["question"] and other["sentences"]:
+                out.append((r["question"], random.choice(other["sentences"])["text"], 0.0, weight))
     return out
 
 tok, enc = e5torch.load()
@@ -68,8 +99,9 @@ def cache(pairs, bs=32):
 
 if __name__ == "__main__":
     train = []
-    train += pairs_of(load("korquad"), train=True)
-    train += pairs_of(load("translated"), train=True)
+    answers = korquad_answers() if SPANLESS else None
+    train += pairs_of(load("korquad"), train=True, answers=answers)
+    train += pairs_of(load("translated"), train=True, answers=answers)
     train += pairs_of(load("news"), train=True, weight=4.0)
     train += pairs_of(load("suite"), train=True, weight=2.0)
     lim = int(os.environ.get("LIMIT", "0"))
